@@ -1,0 +1,84 @@
+import type { EventStatus, Prisma, PrismaClient } from "@wh/db";
+import type { WebhookJob } from "@wh/queue";
+import { lockEntity } from "./handlers/entity-lock";
+import { handlerFor } from "./handlers/handler-registry";
+import type { HandlerOutcome, Tx } from "./handlers/handler-types";
+import { SETTLED_STATUSES } from "./ledger/ledger-statuses";
+
+export interface ApplyOptions {
+  /** The attempt's budget; enforced by Postgres, since Prisma cannot cancel a running query. */
+  timeoutMs: number;
+  stripeLivemode: boolean;
+  attempt: number;
+  signal?: AbortSignal;
+}
+
+export interface ApplyResult {
+  status: EventStatus;
+  /** The ledger already had this delivery settled: nothing was done. */
+  alreadySettled: boolean;
+}
+
+/**
+ * Applies one delivery exactly once in effect: in one transaction, under a lock on the delivery,
+ * the ledger is checked, the handler's writes are made and the ledger row is settled. A crash
+ * before commit leaves nothing; a crash after it makes the re-run a no-op.
+ */
+export async function applyWebhookEvent(prisma: PrismaClient, job: WebhookJob, options: ApplyOptions): Promise<ApplyResult> {
+  return prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(options.timeoutMs))}`);
+      await lockEntity(tx, `webhook_event:${job.provider}:${job.eventId}`);
+      const settled = await tx.webhookEvent.findUnique({
+        where: { provider_eventId: { provider: job.provider, eventId: job.eventId } },
+        select: { status: true },
+      });
+      if (settled && SETTLED_STATUSES.has(settled.status)) return { status: settled.status, alreadySettled: true };
+
+      options.signal?.throwIfAborted();
+      const outcome = await decide(tx, job, options);
+      options.signal?.throwIfAborted();
+      await settle(tx, job, outcome, options.attempt);
+      return { status: outcome.status, alreadySettled: false };
+    },
+    { timeout: options.timeoutMs, maxWait: options.timeoutMs },
+  );
+}
+
+async function decide(tx: Tx, job: WebhookJob, options: ApplyOptions): Promise<HandlerOutcome> {
+  if (job.provider === "stripe" && job.payload.livemode !== options.stripeLivemode) {
+    return { status: "ignored", reason: `livemode=${String(job.payload.livemode)} does not match this deployment` };
+  }
+  const handler = handlerFor(job.provider, job.type);
+  if (!handler) return { status: "ignored", reason: "event type not handled" };
+  return handler({ tx, job, eventAt: new Date(job.eventCreatedAt) });
+}
+
+async function settle(tx: Tx, job: WebhookJob, outcome: HandlerOutcome, attempt: number): Promise<void> {
+  const row = {
+    type: job.type,
+    status: outcome.status,
+    attempts: attempt,
+    lastError: outcome.reason ?? null,
+    objectId: job.objectId ?? null,
+    processedAt: new Date(),
+  };
+  await tx.webhookEvent.upsert({
+    where: { provider_eventId: { provider: job.provider, eventId: job.eventId } },
+    create: {
+      ...row,
+      provider: job.provider,
+      eventId: job.eventId,
+      eventCreatedAt: new Date(job.eventCreatedAt),
+      receivedAt: new Date(job.receivedAt),
+      payload: storedPayload(job, outcome),
+    },
+    update: row,
+  });
+}
+
+/** A late event about a deleted user must not bring its personal data back through the ledger. */
+function storedPayload(job: WebhookJob, outcome: HandlerOutcome): Prisma.InputJsonObject {
+  const payload = job.payload as Prisma.InputJsonObject;
+  return outcome.redactPayload ? { ...payload, data: { id: job.objectId ?? null } } : payload;
+}

@@ -1,0 +1,62 @@
+import {
+  booleanFlag,
+  databaseUrl,
+  logLevel,
+  parseEnv,
+  port,
+  positiveInt,
+  queuePrefix,
+  redisUrl,
+} from "@wh/core";
+import { z } from "zod";
+
+const workerEnvSchema = z
+  .object({
+    REDIS_URL: redisUrl,
+    DATABASE_URL: databaseUrl,
+    /** Postgres connections this process may hold. */
+    DATABASE_POOL_MAX: positiveInt(10),
+    QUEUE_PREFIX: queuePrefix,
+    /** Jobs processed at once per provider queue. Both queues together must fit in the pool. */
+    WORKER_CONCURRENCY: positiveInt(4),
+    /** One attempt may take this long; enforced in Postgres (statement_timeout, tx timeout). */
+    JOB_TIMEOUT_MS: positiveInt(10_000),
+    /** BullMQ job lock; renewed every half of it. An attempt must end well within it. */
+    LOCK_DURATION_MS: positiveInt(30_000),
+    /** How often BullMQ looks for jobs whose worker died (lock expired). */
+    STALLED_INTERVAL_MS: positiveInt(30_000),
+    /** A job that stalls more often than this is failed instead of restarted. */
+    MAX_STALLED_COUNT: z.coerce.number().int().min(0).default(2),
+    /** Stripe events from the other mode (test vs live) are recorded and not applied. */
+    STRIPE_LIVEMODE: booleanFlag(false),
+    /** Port of /healthz and /metrics; 0 picks a free one. */
+    WORKER_PORT: port(3001),
+    WORKER_HOST: z.string().default("127.0.0.1"),
+    /** In-flight jobs get this long to finish on SIGTERM before the worker closes anyway. */
+    SHUTDOWN_DEADLINE_MS: positiveInt(25_000),
+    LOG_LEVEL: logLevel,
+  })
+  .superRefine((env, ctx) => {
+    if (env.WORKER_CONCURRENCY * 2 + 1 > env.DATABASE_POOL_MAX) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["WORKER_CONCURRENCY"],
+        message:
+          `two queues × ${env.WORKER_CONCURRENCY} jobs (+1 for bookkeeping) need more connections than ` +
+          `DATABASE_POOL_MAX=${env.DATABASE_POOL_MAX}; lower the concurrency or raise the pool`,
+      });
+    }
+    if (env.JOB_TIMEOUT_MS * 2 > env.LOCK_DURATION_MS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["JOB_TIMEOUT_MS"],
+        message: `must be at most half of LOCK_DURATION_MS=${env.LOCK_DURATION_MS}, or a slow job loses its lock and runs twice`,
+      });
+    }
+  });
+
+export type WorkerEnv = z.infer<typeof workerEnvSchema>;
+
+export function loadWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  return parseEnv(workerEnvSchema, env);
+}

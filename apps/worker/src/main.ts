@@ -1,0 +1,65 @@
+import { ConfigError, createLogger, errorMessage } from "@wh/core";
+import { createPrismaClient } from "@wh/db";
+import { createWorkerConnection } from "@wh/queue";
+import { loadWorkerEnv } from "./env";
+import { startHealthServer } from "./health-server";
+import { startWebhookWorkers } from "./start-webhook-workers";
+import { createWorkerMetrics } from "./worker-metrics";
+
+async function main(): Promise<void> {
+  const env = loadWorkerEnv();
+  const log = createLogger({ name: "worker", level: env.LOG_LEVEL });
+  const prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX });
+  const metrics = createWorkerMetrics();
+  const redis = createWorkerConnection(env.REDIS_URL);
+  redis.on("error", (error) => log.warn({ err: error.message }, "redis connection error"));
+  const workers = startWebhookWorkers(
+    {
+      connection: redis,
+      queuePrefix: env.QUEUE_PREFIX,
+      concurrency: env.WORKER_CONCURRENCY,
+      jobTimeoutMs: env.JOB_TIMEOUT_MS,
+      lockDurationMs: env.LOCK_DURATION_MS,
+      stalledIntervalMs: env.STALLED_INTERVAL_MS,
+      maxStalledCount: env.MAX_STALLED_COUNT,
+      stripeLivemode: env.STRIPE_LIVEMODE,
+    },
+    { prisma, log, metrics },
+  );
+  const health = await startHealthServer({
+    port: env.WORKER_PORT,
+    host: env.WORKER_HOST,
+    registry: metrics.registry,
+    isReady: async () => {
+      await prisma.$queryRaw`SELECT 1`;
+      return (await redis.ping()) === "PONG";
+    },
+  });
+  log.info({ concurrency: env.WORKER_CONCURRENCY, queues: workers.map((w) => w.name) }, "worker started");
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal, deadlineMs: env.SHUTDOWN_DEADLINE_MS }, "worker shutting down: finishing in-flight jobs");
+    health.close();
+    const graceful = Promise.all(workers.map((worker) => worker.close()));
+    const deadline = new Promise<"deadline">((resolve) => setTimeout(() => resolve("deadline"), env.SHUTDOWN_DEADLINE_MS).unref());
+    if ((await Promise.race([graceful, deadline])) === "deadline") {
+      log.warn("in-flight jobs did not finish in time; their locks expire and another worker re-runs them");
+      await Promise.all(workers.map((worker) => worker.close(true)));
+    }
+    await prisma.$disconnect();
+    redis.disconnect();
+    log.info("worker stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? error.message : `failed to start: ${errorMessage(error)}`;
+  process.stderr.write(`worker: ${message}\n`);
+  process.exit(1);
+});

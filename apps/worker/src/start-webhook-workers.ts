@@ -1,0 +1,46 @@
+import type { Logger } from "@wh/core";
+import type { PrismaClient } from "@wh/db";
+import { WEBHOOK_PROVIDERS, WEBHOOK_QUEUE_NAMES, type WebhookJob } from "@wh/queue";
+import { Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { onJobFailed } from "./on-job-failed";
+import { createWebhookProcessor } from "./process-webhook-job";
+import type { WorkerMetrics } from "./worker-metrics";
+
+export interface WebhookWorkerSettings {
+  /** Shared by both workers (BullMQ duplicates it for its blocking reads); maxRetriesPerRequest null. */
+  connection: Redis;
+  queuePrefix: string;
+  concurrency: number;
+  jobTimeoutMs: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  maxStalledCount: number;
+  stripeLivemode: boolean;
+}
+
+/** The one place that registers BullMQ workers: one per provider queue. */
+export function startWebhookWorkers(
+  settings: WebhookWorkerSettings,
+  deps: { prisma: PrismaClient; log: Logger; metrics: WorkerMetrics },
+): Worker<WebhookJob>[] {
+  const processor = createWebhookProcessor({
+    ...deps,
+    jobTimeoutMs: settings.jobTimeoutMs,
+    stripeLivemode: settings.stripeLivemode,
+  });
+  const failed = onJobFailed(deps);
+  return WEBHOOK_PROVIDERS.map((provider) => {
+    const worker = new Worker<WebhookJob>(WEBHOOK_QUEUE_NAMES[provider], processor, {
+      connection: settings.connection,
+      prefix: settings.queuePrefix,
+      concurrency: settings.concurrency,
+      lockDuration: settings.lockDurationMs,
+      stalledInterval: settings.stalledIntervalMs,
+      maxStalledCount: settings.maxStalledCount,
+    });
+    worker.on("failed", (job, error) => void failed(job, error));
+    worker.on("error", (error) => deps.log.error({ provider, err: error.message }, "worker error"));
+    return worker;
+  });
+}

@@ -1,0 +1,43 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export interface WorkerMetrics {
+  registry: Registry;
+  processed: Counter<"provider" | "status">;
+  failedAttempts: Counter<"provider">;
+  /** Alert on any increase: an event exhausted its attempts and needs a replay. */
+  dead: Counter<"provider" | "type">;
+  processingSeconds: Histogram<"provider">;
+}
+
+export function createWorkerMetrics(): WorkerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    processed: new Counter({
+      name: "webhook_events_processed_total",
+      help: "Webhook events settled, by ledger status.",
+      labelNames: ["provider", "status"],
+      registers: [registry],
+    }),
+    failedAttempts: new Counter({
+      name: "webhook_event_failed_attempts_total",
+      help: "Failed processing attempts (retried or dead).",
+      labelNames: ["provider"],
+      registers: [registry],
+    }),
+    dead: new Counter({
+      name: "webhook_events_dead_total",
+      help: "Webhook events that exhausted their attempts or were poison.",
+      labelNames: ["provider", "type"],
+      registers: [registry],
+    }),
+    processingSeconds: new Histogram({
+      name: "webhook_event_processing_seconds",
+      help: "Time to apply one webhook event.",
+      labelNames: ["provider"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+  };
+}

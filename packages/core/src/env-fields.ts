@@ -1,0 +1,47 @@
+import { z } from "zod";
+
+/** Reusable zod fields for app `env.ts` files. */
+
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"])
+    .default(fallback ? "true" : "false")
+    .transform((value) => value === "true" || value === "1" || value === "yes");
+
+export const logLevel = z
+  .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+  .default("info");
+
+export const redisUrl = z
+  .string({ error: "is required (e.g. redis://127.0.0.1:6379)" })
+  .regex(/^rediss?:\/\//, "must start with redis:// or rediss://");
+
+export const databaseUrl = z
+  .string({ error: "is required (e.g. postgresql://user:pass@127.0.0.1:5432/db)" })
+  .regex(/^postgres(ql)?:\/\//, "must start with postgresql://");
+
+/**
+ * A comma-separated list of secrets, several valid at once during rotation. Each must carry the
+ * given prefix (Stripe `whsec_`, Svix `whsec_`) so that a pasted API key fails at start.
+ */
+export const secretList = (prefix: string) =>
+  z
+    .string({ error: "is required (comma-separated for rotation)" })
+    .transform((raw) =>
+      raw
+        .split(",")
+        .map((secret) => secret.trim())
+        .filter((secret) => secret.length > 0),
+    )
+    .refine((secrets) => secrets.length > 0, "must contain at least one secret")
+    .refine(
+      (secrets) => secrets.every((secret) => secret.startsWith(prefix) && secret.length > prefix.length + 8),
+      `every secret must start with "${prefix}" and be complete`,
+    );
+
+/** BullMQ key prefix; a Redis Cluster hash tag such as `{wh}` keeps each queue in one slot. */
+export const queuePrefix = z.string().min(1).default("{wh}");

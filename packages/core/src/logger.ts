@@ -1,0 +1,31 @@
+import pino, { type Logger, type LoggerOptions } from "pino";
+
+export type { Logger };
+
+/**
+ * Paths that must never reach a log line even if a caller passes them by mistake: bodies,
+ * signature headers, secrets, personal data.
+ */
+const REDACTED_PATHS = [
+  "body",
+  "payload",
+  "email",
+  "*.email",
+  "headers",
+  "*.headers",
+  "secret",
+  "*.secret",
+  "secrets",
+  "req.headers",
+];
+
+export function createLogger(options: { name: string; level: string }): Logger {
+  const config: LoggerOptions = {
+    name: options.name,
+    level: options.level,
+    redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    base: { service: options.name },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  return pino(config);
+}

@@ -1,0 +1,18 @@
+export { WEBHOOK_QUEUE_NAMES } from "./queue-names";
+export {
+  WEBHOOK_PROVIDERS,
+  webhookJobId,
+  webhookJobSchema,
+  type WebhookJob,
+  type WebhookProvider,
+} from "./webhook-job";
+export { createProducerConnection, createWorkerConnection } from "./redis-connection";
+export { DEFAULT_RETRY_POLICY, webhookJobOptions, type RetryPolicy } from "./job-options";
+export { closeWebhookQueues, createWebhookQueues, type WebhookQueues } from "./webhook-queues";
+export {
+  QueueUnavailableError,
+  WebhookProducer,
+  type EnqueueOutcome,
+  type WebhookProducerOptions,
+} from "./webhook-producer";
+export { retryPolicyEnvFields, retryPolicyFromEnv } from "./retry-policy-env";

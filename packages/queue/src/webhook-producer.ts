@@ -1,0 +1,65 @@
+import type { JobsOptions } from "bullmq";
+import { webhookJobId, type WebhookJob } from "./webhook-job";
+import type { WebhookQueues } from "./webhook-queues";
+
+/** `enqueued`: new job; `duplicate`: already waiting, active or done; `retried`: was failed, runs again. */
+export type EnqueueOutcome = "enqueued" | "duplicate" | "retried";
+
+/** Redis did not confirm the job in time; the caller must not acknowledge the delivery. */
+export class QueueUnavailableError extends Error {
+  override readonly name = "QueueUnavailableError";
+}
+
+export interface WebhookProducerOptions {
+  queues: WebhookQueues;
+  jobOptions: JobsOptions;
+  /** Upper bound on one enqueue, so a slow Redis turns into a 503 instead of a hang. */
+  timeoutMs: number;
+}
+
+/**
+ * Adds one job per provider delivery, keyed by the provider's id. Adding an existing id is a
+ * no-op in BullMQ even when that job failed; a failed job is therefore retried, which is how a
+ * provider's re-delivery (or an operator's replay) recovers a failed event.
+ */
+export class WebhookProducer {
+  constructor(private readonly options: WebhookProducerOptions) {}
+
+  enqueue(job: WebhookJob): Promise<EnqueueOutcome> {
+    return withTimeout(this.enqueueUnbounded(job), this.options.timeoutMs);
+  }
+
+  private async enqueueUnbounded(data: WebhookJob): Promise<EnqueueOutcome> {
+    const queue = this.options.queues[data.provider];
+    const jobId = webhookJobId(data.provider, data.eventId);
+    const existing = await queue.getJob(jobId);
+    if (!existing) {
+      await queue.add(data.type, data, { ...this.options.jobOptions, jobId });
+      return "enqueued";
+    }
+    if ((await existing.getState()) !== "failed") return "duplicate";
+    try {
+      await existing.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+      return "retried";
+    } catch (error) {
+      // A concurrent re-delivery retried it first: the job is queued again either way.
+      if ((await existing.getState()) !== "failed") return "duplicate";
+      throw error;
+    }
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new QueueUnavailableError(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } catch (error) {
+    if (error instanceof QueueUnavailableError) throw error;
+    throw new QueueUnavailableError(error instanceof Error ? error.message : String(error));
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,21 @@
+export { signStripe } from "./sign-stripe";
+export { signClerk } from "./sign-clerk";
+export {
+  TEST_CLERK_SECRET,
+  TEST_CLERK_SECRET_NEXT,
+  TEST_STRIPE_SECRET,
+  TEST_STRIPE_SECRET_NEXT,
+} from "./test-secrets";
+export {
+  checkoutSession,
+  clerkUserDeletedEvent,
+  clerkUserEvent,
+  stripeEvent,
+  subscriptionObject,
+  uniqueId,
+  type SubscriptionOptions,
+} from "./fixtures";
+export { waitFor } from "./wait-for";
+export { testServers, uniqueQueuePrefix } from "./test-env";
+export { freePort } from "./free-port";
+export { RedisServerProcess } from "./redis-server-process";

@@ -1,0 +1,7 @@
+export { verifyStripe, type StripeEventEnvelope, type VerifyStripeInput } from "./verify-stripe";
+export { verifyClerk, type ClerkEventEnvelope, type ClerkHeaders, type VerifyClerkInput } from "./verify-clerk";
+export {
+  DEFAULT_TOLERANCE_SECONDS,
+  type RejectionReason,
+  type VerificationResult,
+} from "./verification-result";

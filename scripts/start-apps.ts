@@ -1,0 +1,53 @@
+/**
+ * Runs the receiver and the worker in the foreground with readable logs. Ctrl-C / SIGTERM is
+ * passed to both; the runner exits when both have stopped, or as soon as one dies on its own.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import PinoPretty from "pino-pretty";
+
+const HELP = `Usage: start-apps [--help]
+
+Starts apps/receiver and apps/worker (built dist/) with pretty logs. Both read their
+configuration from the environment (see README.md). Ctrl-C stops both cleanly.
+`;
+
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+
+const root = path.join(__dirname, "..");
+const apps = ["receiver", "worker"] as const;
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+for (const app of apps) {
+  const child = spawn(process.execPath, [path.join(root, "apps", app, "dist", "main.js")], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: process.env,
+  });
+  child.stdout?.pipe(PinoPretty({ colorize: process.stdout.isTTY, translateTime: "HH:MM:ss.l", ignore: "pid,hostname" })).pipe(process.stdout);
+  child.on("exit", (code, signal) => {
+    children.delete(app);
+    if (!stopping) {
+      process.stderr.write(`[start] ${app} exited (${signal ?? code}); stopping the other app\n`);
+      stop("SIGTERM", 1);
+    } else if (children.size === 0) {
+      process.exit(exitCode);
+    }
+  });
+  children.set(app, child);
+}
+
+let exitCode = 0;
+function stop(signal: NodeJS.Signals, code: number): void {
+  if (stopping) return;
+  stopping = true;
+  exitCode = code;
+  for (const child of children.values()) child.kill(signal);
+  if (children.size === 0) process.exit(exitCode);
+}
+
+process.on("SIGINT", () => stop("SIGTERM", 0));
+process.on("SIGTERM", () => stop("SIGTERM", 0));
