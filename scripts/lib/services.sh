@@ -138,7 +138,7 @@ _wh_apt_install() {
   _wh_log "installing $* with apt-get (this can take a minute)..."
   out=$(mktemp) || return 1
   if [[ $_WH_SVC_APT_UPDATED != 1 ]]; then
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$out" 2>&1 || rc=$?
+    (_wh_close_lock_fd; "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq) >"$out" 2>&1 || rc=$?
     if (( rc != 0 )); then
       _wh_tail "$out" 20; rm -f "$out"
       _wh_err "apt-get update failed (exit $rc)"
@@ -146,8 +146,8 @@ _wh_apt_install() {
     fi
     _WH_SVC_APT_UPDATED=1
   fi
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-    --no-install-recommends "$@" >"$out" 2>&1 || rc=$?
+  (_wh_close_lock_fd; "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    --no-install-recommends "$@") >"$out" 2>&1 || rc=$?
   if (( rc != 0 )); then
     _wh_tail "$out" 30; rm -f "$out"
     _wh_err "apt-get install $* failed (exit $rc)"
@@ -174,6 +174,13 @@ _wh_lock() {
   fi
 }
 
+# close the lock fd (call inside a subshell that starts long-lived processes,
+# so daemons do not inherit -- and keep holding -- the lock)
+_wh_close_lock_fd() {
+  if [[ -n ${_WH_SVC_LOCK_FD:-} ]]; then exec {_WH_SVC_LOCK_FD}>&-; fi
+  return 0
+}
+
 _wh_unlock() {
   if [[ -n ${_WH_SVC_LOCK_FD:-} ]]; then
     flock -u "$_WH_SVC_LOCK_FD" 2>/dev/null || true
@@ -189,7 +196,7 @@ _wh_redis_dir()  { printf '%s' "$_WH_SVC_DATA/redis"; }
 # _wh_redis_ping PORT -> 0 when a Redis on 127.0.0.1:PORT answers PONG
 _wh_redis_ping() {
   local out
-  out=$(timeout 3 redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null) || return 1
+  out=$(timeout 2 redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null) || return 1
   [[ $out == PONG ]]
 }
 
@@ -234,7 +241,7 @@ _wh_redis_external() {
 }
 
 _wh_redis_local() {
-  local port=${WH_REDIS_PORT:-6390} dir pidf logf pid pport out rc=0 i
+  local port=${WH_REDIS_PORT:-6390} dir pidf logf pid pport out rc=0 i deadline
   _wh_check_port WH_REDIS_PORT "$port" || return 1
   dir=$(_wh_redis_dir); pidf=$dir/redis.pid; logf=$dir/redis.log
 
@@ -267,11 +274,12 @@ _wh_redis_local() {
     if [[ -n $pid ]] && _wh_pid_is "$pid" redis; then
       pport=$(_wh_redis_pid_port "$pid") || pport=
       if [[ -n $pport && $pport != "$port" ]]; then
-        _wh_err "this project's Redis (pid $pid) is running on port $pport, but the requested port is $port (WH_REDIS_PORT). Run 'scripts/services.sh stop' first (with the old WH_REDIS_PORT), then retry."
+        _wh_err "this project's Redis (pid $pid) is running on port $pport, but the requested port is $port (WH_REDIS_PORT). Run 'scripts/services.sh stop' first, then retry."
         return 1
       fi
       # maybe still loading the AOF: wait (bounded)
-      for ((i = 0; i < _WH_SVC_REDIS_TIMEOUT * 5; i++)); do
+      deadline=$((SECONDS + _WH_SVC_REDIS_TIMEOUT))
+      while ((SECONDS < deadline)); do
         if _wh_redis_ping "$port"; then
           export REDIS_URL=$url
           _wh_log "redis ready at $url (already running)"
@@ -299,7 +307,7 @@ _wh_redis_local() {
   fi
 
   # 4. start
-  out=$(cd "$dir" && redis-server \
+  out=$(_wh_close_lock_fd; cd "$dir" && redis-server \
       --port "$port" \
       --bind 127.0.0.1 \
       --dir "$dir" \
@@ -316,7 +324,9 @@ _wh_redis_local() {
     _wh_err "redis-server failed to start (exit $rc)"
     return 1
   fi
-  for ((i = 0; i < _WH_SVC_REDIS_TIMEOUT * 10; i++)); do
+  deadline=$((SECONDS + _WH_SVC_REDIS_TIMEOUT)); i=0
+  while ((SECONDS < deadline)); do
+    i=$((i + 1))
     if _wh_redis_ping "$port"; then
       export REDIS_URL=$url
       _wh_log "redis ready at $url"
@@ -337,7 +347,7 @@ _wh_redis_local() {
 }
 
 _wh_redis_stop() {
-  local port=${WH_REDIS_PORT:-6390} dir pidf pid='' i stopped=0
+  local port=${WH_REDIS_PORT:-6390} dir pidf pid='' deadline stopped=0
   dir=$(_wh_redis_dir); pidf=$dir/redis.pid
   if [[ -f $pidf ]]; then
     pid=$(tr -dc '0-9' <"$pidf" 2>/dev/null) || pid=
@@ -354,7 +364,8 @@ _wh_redis_stop() {
     if _wh_redis_is_ours "$port"; then
       # AOF (appendfsync everysec) is flushed on shutdown; --save "" => no RDB
       timeout 10 redis-cli -h 127.0.0.1 -p "$port" shutdown >/dev/null 2>&1 || true
-      for ((i = 0; i < 100; i++)); do
+      deadline=$((SECONDS + 10))
+      while ((SECONDS < deadline)); do
         if [[ -n $pid ]]; then _wh_alive "$pid" || break
         else _wh_tcp_probe 127.0.0.1 "$port" || break
         fi
@@ -370,7 +381,8 @@ _wh_redis_stop() {
     _wh_log "redis pid $pid did not shut down via redis-cli; sending SIGTERM"
     kill -TERM "$pid" 2>/dev/null || true
     kill -CONT "$pid" 2>/dev/null || true
-    for ((i = 0; i < 100; i++)); do
+    deadline=$((SECONDS + 10))
+    while ((SECONDS < deadline)); do
       _wh_alive "$pid" || break
       sleep 0.1
     done
@@ -415,9 +427,9 @@ _wh_pg_find_bin() {
 # inaccessible cwd (e.g. /root/...) does not bother initdb/pg_ctl
 _wh_as_pg() {
   if _wh_is_root; then
-    (cd / && runuser -u postgres -- "$@")
+    (_wh_close_lock_fd; cd / && runuser -u postgres -- "$@")
   else
-    (cd / && "$@")
+    (_wh_close_lock_fd; cd / && "$@")
   fi
 }
 
@@ -501,8 +513,9 @@ _wh_pg_port_busy() {
 
 # wait until the server accepts connections; 0 ok, 1 timeout (or PID, if given, died)
 _wh_pg_wait_ready() {
-  local bin=$1 port=$2 secs=$3 pid=${4:-} i rc
-  for ((i = 0; i < secs * 4; i++)); do
+  local bin=$1 port=$2 secs=$3 pid=${4:-} deadline rc
+  deadline=$((SECONDS + secs))
+  while ((SECONDS < deadline)); do
     rc=0
     timeout 5 "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" -t 2 >/dev/null 2>&1 || rc=$?
     (( rc == 0 )) && return 0
@@ -659,6 +672,15 @@ _wh_pg_local() {
       _wh_log "removing stale postgres pid file $data/postmaster.pid (pid ${pid:-?} is not running)"
       rm -f "$data/postmaster.pid"
     fi
+    # socket lock files left by a killed postmaster (only in our own socket folder)
+    local lf lpid
+    for lf in "$sock"/.s.PGSQL.*.lock; do
+      [[ -f $lf ]] || continue
+      lpid=$(sed -n 1p "$lf" 2>/dev/null | tr -dc '0-9') || lpid=''
+      if [[ -z $lpid ]] || ! _wh_alive "$lpid"; then
+        rm -f "$lf" "${lf%.lock}"
+      fi
+    done
     if _wh_pg_port_busy "$port" "$bin"; then
       _wh_err "port $port on 127.0.0.1 is already in use by another server. Stop it or set WH_PG_PORT to a free port."
       return 1
@@ -669,7 +691,7 @@ _wh_pg_local() {
     if (( rc != 0 )); then
       printf '%s\n' "$out" | tail -n 5 | sed 's/^/[services]   | /' >&2
       _wh_tail "$logf" 20
-      _wh_err "postgres failed to start within ${_WH_SVC_PG_TIMEOUT}s (pg_ctl exit $rc; data $data, log $logf). Run 'scripts/services.sh stop' and retry."
+      _wh_err "postgres failed to start (pg_ctl -t ${_WH_SVC_PG_TIMEOUT} exit $rc; data $data, log $logf). Fix the cause shown above, or run 'scripts/services.sh stop' and retry."
       return 1
     fi
     if ! _wh_pg_wait_ready "$bin" "$port" 10; then
@@ -735,15 +757,26 @@ _wh_pg_stop() {
     _wh_log "postgres not running (data $data)"
     return 0
   fi
+  local pid=$_WH_PG_PID deadline
+  # a SIGSTOPped postmaster would never act on the shutdown signal
+  [[ -n $pid ]] && kill -CONT "$pid" 2>/dev/null
   rc=0
   out=$(_wh_as_pg "$bin/pg_ctl" stop -D "$data" -m fast -w -t "$_WH_SVC_PG_TIMEOUT" 2>&1) || rc=$?
   if (( rc != 0 )); then
-    _wh_log "fast shutdown did not finish in ${_WH_SVC_PG_TIMEOUT}s ($out); trying immediate shutdown"
+    _wh_log "fast shutdown did not finish in ${_WH_SVC_PG_TIMEOUT}s; trying immediate shutdown"
     rc=0
-    out=$(_wh_as_pg "$bin/pg_ctl" stop -D "$data" -m immediate -w -t 15 2>&1) || rc=$?
+    out=$(_wh_as_pg "$bin/pg_ctl" stop -D "$data" -m immediate -w -t 10 2>&1) || rc=$?
     if (( rc != 0 )); then
-      _wh_err "could not stop postgres (data $data): $out"
-      return 1
+      if [[ -n $pid ]] && _wh_alive "$pid"; then
+        _wh_log "postgres pid $pid does not shut down; sending SIGKILL (crash recovery will run on next start)"
+        kill -KILL "$pid" 2>/dev/null || true
+        deadline=$((SECONDS + 10))
+        while ((SECONDS < deadline)) && _wh_alive "$pid"; do sleep 0.2; done
+      fi
+      if [[ -n $pid ]] && _wh_alive "$pid"; then
+        _wh_err "could not stop postgres pid $pid (data $data): ${out##*$'\n'}"
+        return 1
+      fi
     fi
   fi
   _wh_log "postgres stopped (data $data)"

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The run command: bootstrap, then receiver + worker in the foreground. Ctrl-C stops both.
+set -euo pipefail
+if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
+  cat <<'HELP'
+Usage: bash scripts/dev.sh
+
+Installs dependencies, makes Redis and Postgres available (local servers on ports 6390/5440
+under .data/, or REDIS_URL / DATABASE_URL when set), builds, applies migrations, then runs the
+receiver (RECEIVER_PORT, default 3000) and the worker (WORKER_PORT, default 3001) with
+readable logs. Ctrl-C or SIGTERM stops both cleanly. See README.md for every variable.
+HELP
+  exit 0
+fi
+# shellcheck source=scripts/lib/bootstrap.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
+bootstrap
+
+# Development defaults; real deployments set their own. Never use these secrets in production.
+export STRIPE_WEBHOOK_SECRET="${STRIPE_WEBHOOK_SECRET:-whsec_local_development_only_stripe}"
+export CLERK_WEBHOOK_SECRET="${CLERK_WEBHOOK_SECRET:-whsec_bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1jbGVyaw==}"
+export RECEIVER_PORT="${RECEIVER_PORT:-3000}"
+
+bootstrap_log "starting receiver on port ${RECEIVER_PORT} and worker; Ctrl-C stops both"
+exec node --import tsx scripts/start-apps.ts
