@@ -16,18 +16,17 @@ export const applyUserUpsert: EventHandler = async ({ tx, job, eventAt }) => {
 
   const stored = await tx.user.findUnique({ where: { clerkUserId: user.id } });
   if (stored?.deletedAt) return { status: "skipped_stale", reason: "user deleted", redactPayload: true };
-  if (stored && !isNewerClerkEvent({ at: stored.clerkEventAt, id: stored.clerkEventId }, { at: eventAt, id: job.eventId })) {
-    return { status: "skipped_stale", reason: `older than ${stored.clerkEventId ?? "stored state"}` };
-  }
-  if (
+  const newer = !stored || isNewerClerkEvent({ at: stored.clerkEventAt, id: stored.clerkEventId }, { at: eventAt, id: job.eventId });
+  const identical =
     stored?.clerkEventAt &&
     stored.email === profile.email &&
     stored.firstName === profile.firstName &&
-    stored.lastName === profile.lastName
-  ) {
-    await tx.user.update({ where: { id: stored.id }, data: { clerkEventAt: eventAt, clerkEventId: job.eventId } });
+    stored.lastName === profile.lastName;
+  if (stored && identical) {
+    if (newer) await tx.user.update({ where: { id: stored.id }, data: { clerkEventAt: eventAt, clerkEventId: job.eventId } });
     return { status: "skipped_duplicate", reason: "identical user snapshot" };
   }
+  if (stored && !newer) return { status: "skipped_stale", reason: `older than ${stored.clerkEventId ?? "stored state"}` };
 
   await tx.$executeRaw`
     INSERT INTO users (id, clerk_user_id, email, first_name, last_name, clerk_event_at, clerk_event_id, updated_at)

@@ -55,14 +55,13 @@ export const applySubscriptionEvent: EventHandler = async ({ tx, job, eventAt })
       { eventAt: stored.lastEventAt, eventId: stored.lastEventId, status: stored.status, periodEnd: stored.currentPeriodEnd },
       { eventAt, eventId: job.eventId, status: state.status, periodEnd: state.currentPeriodEnd },
     );
-    if (!newer) return { status: "skipped_stale", reason: `older than ${stored.lastEventId}` };
     if (sameState(stored, state)) {
-      await tx.subscription.update({
-        where: { id: stored.id },
-        data: { lastEventAt: eventAt, lastEventId: job.eventId },
-      });
+      if (newer) {
+        await tx.subscription.update({ where: { id: stored.id }, data: { lastEventAt: eventAt, lastEventId: job.eventId } });
+      }
       return { status: "skipped_duplicate", reason: "identical subscription snapshot" };
     }
+    if (!newer) return { status: "skipped_stale", reason: `older than ${stored.lastEventId}` };
   }
 
   const customerId = expandableId(sub.customer) ?? "";

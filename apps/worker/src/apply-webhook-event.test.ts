@@ -1,0 +1,218 @@
+import { createPrismaClient, type PrismaClient } from "@wh/db";
+import {
+  checkoutSession,
+  clerkUserDeletedEvent,
+  clerkUserEvent,
+  stripeEvent,
+  subscriptionObject,
+  testServers,
+  uniqueId,
+} from "@wh/testkit";
+import { UnrecoverableError } from "bullmq";
+import { applyJob, clerkJob, stripeJob } from "./test-support/apply-job";
+import { UserNotLinkedError } from "./users/user-not-linked-error";
+
+let prisma: PrismaClient;
+
+beforeAll(() => {
+  prisma = createPrismaClient({ databaseUrl: testServers().databaseUrl, poolMax: 12 });
+});
+afterAll(async () => {
+  await prisma.$disconnect();
+});
+
+const ledger = (provider: "stripe" | "clerk", eventId: string) =>
+  prisma.webhookEvent.findUniqueOrThrow({ where: { provider_eventId: { provider, eventId } } });
+const userByClerkId = (clerkUserId: string) => prisma.user.findUnique({ where: { clerkUserId } });
+
+describe("Clerk user events", () => {
+  it("creates the user, and a re-delivery of the same event is a no-op", async () => {
+    const id = uniqueId("user");
+    const job = clerkJob(clerkUserEvent("user.created", { id, email: "ada@example.com" }));
+    expect(await applyJob(prisma, job)).toEqual({ status: "completed", alreadySettled: false });
+    expect(await applyJob(prisma, job)).toEqual({ status: "completed", alreadySettled: true });
+
+    const user = await userByClerkId(id);
+    expect(user).toMatchObject({ email: "ada@example.com", firstName: "Ada", currentPlan: null, deletedAt: null });
+    expect(await ledger("clerk", job.eventId)).toMatchObject({ status: "completed", attempts: 1, objectId: id });
+  });
+
+  it("applies a newer update and skips an older one as stale", async () => {
+    const id = uniqueId("user");
+    const t0 = Date.now() - 60_000;
+    await applyJob(prisma, clerkJob(clerkUserEvent("user.created", { id, email: "a@example.com" }, t0)));
+    await applyJob(prisma, clerkJob(clerkUserEvent("user.updated", { id, email: "c@example.com" }, t0 + 2_000)));
+    const stale = clerkJob(clerkUserEvent("user.updated", { id, email: "b@example.com" }, t0 + 1_000));
+    expect((await applyJob(prisma, stale)).status).toBe("skipped_stale");
+    expect((await userByClerkId(id))?.email).toBe("c@example.com");
+  });
+
+  it("records an identical snapshot under a new delivery id as skipped_duplicate", async () => {
+    const id = uniqueId("user");
+    const t0 = Date.now() - 60_000;
+    await applyJob(prisma, clerkJob(clerkUserEvent("user.created", { id, email: "a@example.com" }, t0)));
+    const again = clerkJob(clerkUserEvent("user.updated", { id, email: "a@example.com" }, t0 + 1_000));
+    expect((await applyJob(prisma, again)).status).toBe("skipped_duplicate");
+  });
+
+  it("turns a deleted user into a tombstone without personal data, never resurrected", async () => {
+    const id = uniqueId("user");
+    const t0 = Date.now() - 60_000;
+    const created = clerkJob(clerkUserEvent("user.created", { id, email: "gone@example.com" }, t0));
+    await applyJob(prisma, created);
+    await applyJob(prisma, clerkJob(clerkUserDeletedEvent(id, t0 + 5_000)));
+    const lateUpdate = clerkJob(clerkUserEvent("user.updated", { id, email: "back@example.com" }, t0 + 9_000));
+    expect((await applyJob(prisma, lateUpdate)).status).toBe("skipped_stale");
+
+    const user = await userByClerkId(id);
+    expect(user).toMatchObject({ email: null, firstName: null, lastName: null, currentPlan: null });
+    expect(user?.deletedAt).not.toBeNull();
+    const stored = await prisma.webhookEvent.findMany({ where: { provider: "clerk", objectId: id } });
+    expect(stored).toHaveLength(3);
+    for (const row of stored) expect(JSON.stringify(row.payload)).not.toMatch(/@example\.com|Ada|Lovelace/);
+  });
+
+  it("keeps a tombstone for a user deleted before we ever saw it", async () => {
+    const id = uniqueId("user");
+    const t0 = Date.now() - 60_000;
+    await applyJob(prisma, clerkJob(clerkUserDeletedEvent(id, t0 + 1_000)));
+    const lateCreate = clerkJob(clerkUserEvent("user.created", { id, email: "x@example.com" }, t0));
+    expect((await applyJob(prisma, lateCreate)).status).toBe("skipped_stale");
+    expect((await userByClerkId(id))?.deletedAt).not.toBeNull();
+  });
+
+  it("treats a user payload without an id as poison", async () => {
+    const event = clerkUserEvent("user.created", { id: uniqueId("user"), email: "p@example.com" });
+    (event.data as Record<string, unknown>).id = 42;
+    await expect(applyJob(prisma, clerkJob(event))).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+});
+
+describe("Stripe checkout and subscriptions", () => {
+  const created = () => Math.floor(Date.now() / 1000) - 3_600;
+
+  async function subscribe(plan: string, status = "active", at = created()) {
+    const clerkUserId = uniqueId("user");
+    const customerId = uniqueId("cus");
+    const subscriptionId = uniqueId("sub");
+    await applyJob(prisma, stripeJob(stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId, customerId }), { created: at })));
+    await applyJob(
+      prisma,
+      stripeJob(stripeEvent("customer.subscription.created", subscriptionObject({ id: subscriptionId, customerId, status, plan }), { created: at + 1 })),
+    );
+    return { clerkUserId, customerId, subscriptionId, at };
+  }
+
+  it("links the customer at checkout and grants the subscription's plan", async () => {
+    const { clerkUserId, customerId, subscriptionId } = await subscribe("pro");
+    const user = await userByClerkId(clerkUserId);
+    expect(user).toMatchObject({ stripeCustomerId: customerId, currentPlan: "pro" });
+    const sub = await prisma.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscriptionId } });
+    expect(sub).toMatchObject({ userId: user?.id, status: "active", plan: "pro", cancelAtPeriodEnd: false });
+    expect(sub.currentPeriodEnd?.getTime()).toBe((1_767_225_600 + 30 * 86_400) * 1000);
+  });
+
+  it("reads the billing period from the legacy shape too", async () => {
+    const clerkUserId = uniqueId("user");
+    const subscriptionId = uniqueId("sub");
+    const object = subscriptionObject({
+      id: subscriptionId, customerId: uniqueId("cus"), status: "active", plan: "starter", clerkUserId,
+      shape: "legacy", periodStart: 1_800_000_000, periodEnd: 1_802_592_000,
+    });
+    await applyJob(prisma, stripeJob(stripeEvent("customer.subscription.created", object)));
+    const sub = await prisma.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: subscriptionId } });
+    expect(sub.currentPeriodStart?.getTime()).toBe(1_800_000_000_000);
+    expect(sub.currentPeriodEnd?.getTime()).toBe(1_802_592_000_000);
+  });
+
+  it.each([
+    ["trialing", "pro"],
+    ["past_due", "pro"],
+    ["unpaid", null],
+    ["canceled", null],
+    ["incomplete", null],
+    ["incomplete_expired", null],
+    ["paused", null],
+  ])("a %s subscription leaves current_plan = %s", async (status, plan) => {
+    const { clerkUserId, customerId, subscriptionId, at } = await subscribe("pro");
+    const object = subscriptionObject({ id: subscriptionId, customerId, status, plan: "pro" });
+    await applyJob(prisma, stripeJob(stripeEvent("customer.subscription.updated", object, { created: at + 10 })));
+    expect((await userByClerkId(clerkUserId))?.currentPlan).toBe(plan);
+  });
+
+  it("a late event about an old canceled subscription does not clear a newer one", async () => {
+    const { clerkUserId, customerId, subscriptionId: oldSub, at } = await subscribe("starter");
+    const newSub = uniqueId("sub");
+    await applyJob(prisma, stripeJob(stripeEvent("customer.subscription.created", subscriptionObject({ id: newSub, customerId, status: "active", plan: "business" }), { created: at + 20 })));
+    await applyJob(prisma, stripeJob(stripeEvent("customer.subscription.deleted", subscriptionObject({ id: oldSub, customerId, status: "canceled", plan: "starter" }), { created: at + 5 })));
+    expect((await userByClerkId(clerkUserId))?.currentPlan).toBe("business");
+  });
+
+  it("skips an older subscription event as stale and never revives a canceled one", async () => {
+    const { clerkUserId, customerId, subscriptionId, at } = await subscribe("pro");
+    await applyJob(prisma, stripeJob(stripeEvent("customer.subscription.deleted", subscriptionObject({ id: subscriptionId, customerId, status: "canceled", plan: "pro" }), { created: at + 30 })));
+    const stale = stripeJob(stripeEvent("customer.subscription.updated", subscriptionObject({ id: subscriptionId, customerId, status: "active", plan: "pro" }), { created: at + 10 }));
+    expect((await applyJob(prisma, stale)).status).toBe("skipped_stale");
+    const revive = stripeJob(stripeEvent("customer.subscription.updated", subscriptionObject({ id: subscriptionId, customerId, status: "active", plan: "pro" }), { created: at + 40 }));
+    expect((await applyJob(prisma, revive)).status).toBe("skipped_stale");
+    expect((await userByClerkId(clerkUserId))?.currentPlan).toBeNull();
+  });
+
+  it("records an identical snapshot sent under a second event id as skipped_duplicate", async () => {
+    const { customerId, subscriptionId, at } = await subscribe("pro");
+    const same = stripeJob(stripeEvent("customer.subscription.updated", subscriptionObject({ id: subscriptionId, customerId, status: "active", plan: "pro" }), { created: at + 1 }));
+    expect((await applyJob(prisma, same)).status).toBe("skipped_duplicate");
+  });
+
+  it("creates a placeholder user from metadata when Stripe arrives before Clerk, and Clerk fills it in", async () => {
+    const clerkUserId = uniqueId("user");
+    const sub = subscriptionObject({ id: uniqueId("sub"), customerId: uniqueId("cus"), status: "active", plan: "pro", clerkUserId });
+    await applyJob(prisma, stripeJob(stripeEvent("customer.subscription.created", sub)));
+    expect(await userByClerkId(clerkUserId)).toMatchObject({ email: null, currentPlan: "pro" });
+    await applyJob(prisma, clerkJob(clerkUserEvent("user.created", { id: clerkUserId, email: "late@example.com" })));
+    expect(await userByClerkId(clerkUserId)).toMatchObject({ email: "late@example.com", currentPlan: "pro" });
+  });
+
+  it("survives Clerk's user.created racing Stripe's placeholder insert", async () => {
+    for (let round = 0; round < 10; round += 1) {
+      const clerkUserId = uniqueId("user");
+      const sub = subscriptionObject({ id: uniqueId("sub"), customerId: uniqueId("cus"), status: "active", plan: "starter", clerkUserId });
+      const results = await Promise.all([
+        applyJob(prisma, stripeJob(stripeEvent("customer.subscription.created", sub))),
+        applyJob(prisma, clerkJob(clerkUserEvent("user.created", { id: clerkUserId, email: "race@example.com" }))),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(["completed", "completed"]);
+      expect(await userByClerkId(clerkUserId)).toMatchObject({ email: "race@example.com", currentPlan: "starter" });
+    }
+  });
+
+  it("keeps every customer a user checked out with, pointing users.stripe_customer_id at the newest", async () => {
+    const clerkUserId = uniqueId("user");
+    const [first, second] = [uniqueId("cus"), uniqueId("cus")];
+    const at = created();
+    await applyJob(prisma, stripeJob(stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId, customerId: second }), { created: at + 5 })));
+    await applyJob(prisma, stripeJob(stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId, customerId: first }), { created: at })));
+    const user = await prisma.user.findUniqueOrThrow({ where: { clerkUserId }, include: { customers: true } });
+    expect(user.stripeCustomerId).toBe(second);
+    expect(user.customers.map((c) => c.stripeCustomerId).sort()).toEqual([first, second].sort());
+  });
+
+  it("retries an event whose user cannot be found, committing nothing", async () => {
+    const event = stripeEvent("customer.subscription.created", subscriptionObject({ id: uniqueId("sub"), customerId: uniqueId("cus"), status: "active", plan: "pro" }));
+    await expect(applyJob(prisma, stripeJob(event))).rejects.toBeInstanceOf(UserNotLinkedError);
+    expect(await prisma.webhookEvent.findFirst({ where: { eventId: event.id as string } })).toBeNull();
+  });
+
+  it("records unknown event types and other-mode events as ignored", async () => {
+    const unknown = stripeJob(stripeEvent("charge.refunded", { id: uniqueId("ch") }));
+    expect((await applyJob(prisma, unknown)).status).toBe("ignored");
+    const live = stripeJob(stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId: uniqueId("user"), customerId: uniqueId("cus") }), { livemode: true }));
+    expect((await applyJob(prisma, live)).status).toBe("ignored");
+    expect(await ledger("stripe", live.eventId)).toMatchObject({ status: "ignored", lastError: expect.stringContaining("livemode") });
+  });
+
+  it("treats a subscription payload that cannot apply as poison", async () => {
+    const event = stripeEvent("customer.subscription.updated", { id: uniqueId("sub"), status: "active" });
+    await expect(applyJob(prisma, stripeJob(event))).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+});
