@@ -19,3 +19,4 @@ export { waitFor } from "./wait-for";
 export { testServers, uniqueQueuePrefix } from "./test-env";
 export { freePort } from "./free-port";
 export { RedisServerProcess } from "./redis-server-process";
+export { AppProcess, type AppName } from "./app-process";

@@ -1,0 +1,150 @@
+import { createLogger } from "@wh/core";
+import { createPrismaClient, type PrismaClient } from "@wh/db";
+import {
+  closeWebhookQueues,
+  createProducerConnection,
+  createWebhookQueues,
+  createWorkerConnection,
+  webhookJobOptions,
+  WebhookProducer,
+  type WebhookQueues,
+} from "@wh/queue";
+import {
+  checkoutSession,
+  clerkUserEvent,
+  stripeEvent,
+  subscriptionObject,
+  testServers,
+  uniqueId,
+  uniqueQueuePrefix,
+  waitFor,
+} from "@wh/testkit";
+import type { Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { startWebhookWorkers } from "./start-webhook-workers";
+import { clerkJob, stripeJob } from "./test-support/apply-job";
+import { createWorkerMetrics, type WorkerMetrics } from "./worker-metrics";
+
+/** Real BullMQ workers on real Redis and Postgres; short backoff so retries happen in-test. */
+let prisma: PrismaClient;
+let producerRedis: Redis;
+let workerRedis: Redis;
+let queues: WebhookQueues;
+let producer: WebhookProducer;
+let workers: Worker[];
+let metrics: WorkerMetrics;
+
+beforeAll(async () => {
+  const { redisUrl, databaseUrl } = testServers();
+  const prefix = uniqueQueuePrefix();
+  prisma = createPrismaClient({ databaseUrl, poolMax: 6 });
+  producerRedis = createProducerConnection(redisUrl);
+  workerRedis = createWorkerConnection(redisUrl);
+  queues = createWebhookQueues(producerRedis, prefix);
+  producer = new WebhookProducer({
+    queues,
+    jobOptions: webhookJobOptions({ attempts: 3, backoffMs: 50, keepCompletedSeconds: 60, keepFailedSeconds: 600 }),
+    timeoutMs: 2_000,
+  });
+  metrics = createWorkerMetrics();
+  workers = startWebhookWorkers(
+    {
+      connection: workerRedis,
+      queuePrefix: prefix,
+      concurrency: 2,
+      jobTimeoutMs: 5_000,
+      lockDurationMs: 30_000,
+      stalledIntervalMs: 30_000,
+      maxStalledCount: 1,
+      stripeLivemode: false,
+    },
+    { prisma, log: createLogger({ name: "worker-test", level: "silent" }), metrics },
+  );
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((worker) => worker.close()));
+  await Promise.all(Object.values(queues).map((queue) => queue.obliterate({ force: true })));
+  await closeWebhookQueues(queues);
+  producerRedis.disconnect();
+  workerRedis.disconnect();
+  await prisma.$disconnect();
+});
+
+const ledgerRow = (provider: "stripe" | "clerk", eventId: string) =>
+  prisma.webhookEvent.findUnique({ where: { provider_eventId: { provider, eventId } } });
+
+it("applies queued Clerk and Stripe events and completes their jobs", async () => {
+  const clerkUserId = uniqueId("user");
+  const customerId = uniqueId("cus");
+  const subscriptionId = uniqueId("sub");
+  const at = Math.floor(Date.now() / 1000) - 60;
+  const jobs = [
+    clerkJob(clerkUserEvent("user.created", { id: clerkUserId, email: "queued@example.com" })),
+    stripeJob(stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId, customerId }), { created: at })),
+  ];
+  for (const job of jobs) expect(await producer.enqueue(job)).toBe("enqueued");
+  await waitFor("checkout applied", async () => (await ledgerRow("stripe", jobs[1]!.eventId))?.status === "completed");
+
+  const subscription = stripeJob(
+    stripeEvent("customer.subscription.created", subscriptionObject({ id: subscriptionId, customerId, status: "active", plan: "business" }), { created: at + 1 }),
+  );
+  await producer.enqueue(subscription);
+  await waitFor("subscription applied", async () => (await ledgerRow("stripe", subscription.eventId))?.status === "completed");
+
+  expect(await prisma.user.findUnique({ where: { clerkUserId } })).toMatchObject({
+    email: "queued@example.com",
+    stripeCustomerId: customerId,
+    currentPlan: "business",
+  });
+  const job = await queues.stripe.getJob(`stripe_${subscription.eventId}`);
+  expect(await job?.getState()).toBe("completed");
+});
+
+it("retries an event whose user is unknown, records each failure, and ends dead after the last attempt", async () => {
+  const event = stripeEvent(
+    "customer.subscription.created",
+    subscriptionObject({ id: uniqueId("sub"), customerId: uniqueId("cus"), status: "active", plan: "pro" }),
+  );
+  const job = stripeJob(event);
+  await producer.enqueue(job);
+  const dead = await waitFor("event dead", async () => {
+    const row = await ledgerRow("stripe", job.eventId);
+    return row?.status === "dead" ? row : undefined;
+  });
+  expect(dead.attempts).toBe(3);
+  expect(dead.lastError).toMatch(/UserNotLinkedError: no Clerk user/);
+  expect(await (await queues.stripe.getJob(`stripe_${job.eventId}`))?.getState()).toBe("failed");
+  const deadCount = await metrics.dead.get();
+  expect(deadCount.values.find((v) => v.labels.provider === "stripe")?.value).toBeGreaterThanOrEqual(1);
+});
+
+it("marks poison at once as dead, without using up the retries", async () => {
+  const job = stripeJob(stripeEvent("customer.subscription.updated", { id: uniqueId("sub"), status: "active" }));
+  await producer.enqueue(job);
+  const dead = await waitFor("poison dead", async () => {
+    const row = await ledgerRow("stripe", job.eventId);
+    return row?.status === "dead" ? row : undefined;
+  });
+  expect(dead.attempts).toBe(1);
+  expect(dead.lastError).toMatch(/poison subscription/);
+});
+
+it("runs a dead event again when the provider re-delivers it, once its user is known", async () => {
+  const clerkUserId = uniqueId("user");
+  const customerId = uniqueId("cus");
+  const job = stripeJob(
+    stripeEvent("customer.subscription.created", subscriptionObject({ id: uniqueId("sub"), customerId, status: "active", plan: "starter" })),
+  );
+  await producer.enqueue(job);
+  await waitFor("event dead", async () => (await ledgerRow("stripe", job.eventId))?.status === "dead");
+
+  const checkout = stripeJob(stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId, customerId })));
+  await producer.enqueue(checkout);
+  await waitFor("checkout applied", async () => (await ledgerRow("stripe", checkout.eventId))?.status === "completed");
+
+  expect(await producer.enqueue(job)).toBe("retried");
+  await waitFor("re-delivered event applied", async () => (await ledgerRow("stripe", job.eventId))?.status === "completed");
+  expect((await prisma.user.findUnique({ where: { clerkUserId } }))?.currentPlan).toBe("starter");
+});
