@@ -27,6 +27,8 @@ const workerEnvSchema = z
     STALLED_INTERVAL_MS: positiveInt(30_000),
     /** A job that stalls more often than this is failed instead of restarted. */
     MAX_STALLED_COUNT: z.coerce.number().int().min(0).default(2),
+    /** While Postgres is unreachable, each queue pauses this long between tries (no attempt used). */
+    DATABASE_OUTAGE_PAUSE_MS: positiveInt(2_000),
     /** Stripe events from the other mode (test vs live) are recorded and not applied. */
     STRIPE_LIVEMODE: booleanFlag(false),
     /** Port of /healthz and /metrics; 0 picks a free one. */

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
       stalledIntervalMs: env.STALLED_INTERVAL_MS,
       maxStalledCount: env.MAX_STALLED_COUNT,
       stripeLivemode: env.STRIPE_LIVEMODE,
+      databaseOutagePauseMs: env.DATABASE_OUTAGE_PAUSE_MS,
     },
     { prisma, log, metrics },
   );

@@ -57,6 +57,7 @@ beforeAll(async () => {
       stalledIntervalMs: 30_000,
       maxStalledCount: 1,
       stripeLivemode: false,
+      databaseOutagePauseMs: 200,
     },
     { prisma, log: createLogger({ name: "worker-test", level: "silent" }), metrics },
   );

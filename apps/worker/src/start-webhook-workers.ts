@@ -4,6 +4,7 @@ import { WEBHOOK_PROVIDERS, WEBHOOK_QUEUE_NAMES, type WebhookJob } from "@wh/que
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { onJobFailed } from "./on-job-failed";
+import { pauseOnDatabaseOutage } from "./pause-on-database-outage";
 import { createWebhookProcessor } from "./process-webhook-job";
 import type { WorkerMetrics } from "./worker-metrics";
 
@@ -17,6 +18,8 @@ export interface WebhookWorkerSettings {
   stalledIntervalMs: number;
   maxStalledCount: number;
   stripeLivemode: boolean;
+  /** How long a queue pauses when Postgres is unreachable before trying again. */
+  databaseOutagePauseMs: number;
 }
 
 /** The one place that registers BullMQ workers: one per provider queue. */
@@ -31,7 +34,12 @@ export function startWebhookWorkers(
   });
   const failed = onJobFailed(deps);
   return WEBHOOK_PROVIDERS.map((provider) => {
-    const worker = new Worker<WebhookJob>(WEBHOOK_QUEUE_NAMES[provider], processor, {
+    const guarded = pauseOnDatabaseOutage(processor, {
+      worker: () => worker,
+      pauseMs: settings.databaseOutagePauseMs,
+      log: deps.log,
+    });
+    const worker: Worker<WebhookJob> = new Worker<WebhookJob>(WEBHOOK_QUEUE_NAMES[provider], guarded, {
       connection: settings.connection,
       prefix: settings.queuePrefix,
       concurrency: settings.concurrency,

@@ -1,4 +1,4 @@
-import pino, { type Logger, type LoggerOptions } from "pino";
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from "pino";
 
 export type { Logger };
 
@@ -19,7 +19,8 @@ const REDACTED_PATHS = [
   "req.headers",
 ];
 
-export function createLogger(options: { name: string; level: string }): Logger {
+/** JSON lines on stdout, or on `destination` (tests read log lines from there). */
+export function createLogger(options: { name: string; level: string; destination?: DestinationStream }): Logger {
   const config: LoggerOptions = {
     name: options.name,
     level: options.level,
@@ -27,5 +28,5 @@ export function createLogger(options: { name: string; level: string }): Logger {
     base: { service: options.name },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return pino(config);
+  return options.destination ? pino(config, options.destination) : pino(config);
 }

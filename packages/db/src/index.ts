@@ -9,3 +9,4 @@ export {
   type ApplyMigrationsResult,
 } from "./migrations/apply-migrations";
 export { readMigrationFiles, type MigrationFile } from "./migrations/migration-files";
+export { isDatabaseUnavailable } from "./database-unavailable";
