@@ -95,3 +95,23 @@ export function clerkUserDeletedEvent(userId: string, timestampMs: number = Date
     data: { id: userId, object: "user", deleted: true },
   };
 }
+
+export function invoiceObject(options: {
+  subscriptionId: string;
+  id?: string;
+  attemptCount?: number;
+  /** Unix seconds of Stripe's next retry; null when Stripe gives up. */
+  nextPaymentAttempt?: number | null;
+  shape?: "basil" | "legacy";
+}): Record<string, unknown> {
+  const basil = (options.shape ?? "basil") === "basil";
+  return {
+    id: options.id ?? uniqueId("in"),
+    object: "invoice",
+    attempt_count: options.attemptCount ?? 1,
+    next_payment_attempt: options.nextPaymentAttempt === undefined ? 1_900_000_000 : options.nextPaymentAttempt,
+    ...(basil
+      ? { parent: { type: "subscription_details", subscription_details: { subscription: options.subscriptionId } } }
+      : { subscription: options.subscriptionId }),
+  };
+}

@@ -10,6 +10,7 @@ export {
   checkoutSession,
   clerkUserDeletedEvent,
   clerkUserEvent,
+  invoiceObject,
   stripeEvent,
   subscriptionObject,
   uniqueId,
@@ -20,3 +21,4 @@ export { testServers, uniqueQueuePrefix } from "./test-env";
 export { freePort } from "./free-port";
 export { RedisServerProcess } from "./redis-server-process";
 export { AppProcess, type AppName } from "./app-process";
+export { PostgresServerProcess, type PostgresServerOptions } from "./postgres-server-process";

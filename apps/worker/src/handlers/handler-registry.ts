@@ -3,6 +3,8 @@ import { applyUserDeleted } from "./clerk/apply-user-deleted";
 import { applyUserUpsert } from "./clerk/apply-user-upsert";
 import type { EventHandler } from "./handler-types";
 import { applyCheckoutSessionCompleted } from "./stripe/apply-checkout-session-completed";
+import { applyInvoicePaid } from "./stripe/apply-invoice-paid";
+import { applyInvoicePaymentFailed } from "./stripe/apply-invoice-payment-failed";
 import { applySubscriptionEvent } from "./stripe/apply-subscription-event";
 
 /** Every event type the workers apply; any other type is recorded as `ignored`. */
@@ -12,6 +14,9 @@ const HANDLERS: Record<WebhookProvider, Record<string, EventHandler>> = {
     "customer.subscription.created": applySubscriptionEvent,
     "customer.subscription.updated": applySubscriptionEvent,
     "customer.subscription.deleted": applySubscriptionEvent,
+    "invoice.paid": applyInvoicePaid,
+    "invoice.payment_succeeded": applyInvoicePaid,
+    "invoice.payment_failed": applyInvoicePaymentFailed,
   },
   clerk: {
     "user.created": applyUserUpsert,

@@ -50,3 +50,24 @@ export function expandableId(value: string | { id: string } | null | undefined):
   if (value === null || value === undefined) return null;
   return typeof value === "string" ? value : value.id;
 }
+
+export const invoiceSchema = z
+  .object({
+    id: z.string().startsWith("in_"),
+    attempt_count: z.number().int().nonnegative(),
+    next_payment_attempt: z.number().nullish(),
+    // Before API 2025-03-31.basil: the subscription on the invoice itself.
+    subscription: expandable.nullish(),
+    // Since basil: under parent.subscription_details.
+    parent: z
+      .object({ subscription_details: z.object({ subscription: expandable.nullish() }).loose().nullish() })
+      .loose()
+      .nullish(),
+  })
+  .loose();
+
+export type StripeInvoice = z.infer<typeof invoiceSchema>;
+
+export function invoiceSubscriptionId(invoice: StripeInvoice): string | null {
+  return expandableId(invoice.parent?.subscription_details?.subscription ?? invoice.subscription);
+}

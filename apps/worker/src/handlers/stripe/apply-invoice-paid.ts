@@ -1,0 +1,26 @@
+import { lockEntity } from "../entity-lock";
+import { COMPLETED, type EventHandler } from "../handler-types";
+import { applySubscriptionStatus } from "./apply-subscription-status";
+import { invoiceSchema, invoiceSubscriptionId, stripeObject } from "./stripe-payloads";
+
+/**
+ * `invoice.paid` / `invoice.payment_succeeded`: a paid invoice keeps the plan, or restores it
+ * after `past_due` / `unpaid` / `incomplete`, by making the subscription `active` — unless
+ * newer subscription state (for example a cancellation) already superseded it.
+ */
+export const applyInvoicePaid: EventHandler = async ({ tx, job, eventAt }) => {
+  const invoice = stripeObject(job.payload, invoiceSchema, "invoice");
+  const subscriptionId = invoiceSubscriptionId(invoice);
+  if (!subscriptionId) return { status: "ignored", reason: "invoice without a subscription" };
+  await lockEntity(tx, `stripe_subscription:${subscriptionId}`);
+
+  const change = await applySubscriptionStatus(tx, { subscriptionId, status: "active", eventAt, eventId: job.eventId });
+  switch (change) {
+    case "applied":
+      return COMPLETED;
+    case "unchanged":
+      return { status: "skipped_duplicate", reason: "subscription already active" };
+    case "stale":
+      return { status: "skipped_stale", reason: "subscription state is newer" };
+  }
+};

@@ -1,0 +1,31 @@
+import { recomputeCurrentPlan } from "../../users/recompute-current-plan";
+import type { Tx } from "../handler-types";
+import { isNewerSubscriptionVersion } from "./subscription-event-order";
+import { SubscriptionNotKnownError } from "./subscription-not-known-error";
+
+export type StatusChange = "applied" | "unchanged" | "stale";
+
+/**
+ * Moves a stored subscription to `status` on behalf of an invoice event, under the same ordering
+ * rules as subscription events: the change counts as a subscription version at the invoice
+ * event's time, so an older invoice event never overrides newer subscription state.
+ */
+export async function applySubscriptionStatus(
+  tx: Tx,
+  change: { subscriptionId: string; status: string; eventAt: Date; eventId: string },
+): Promise<StatusChange> {
+  const stored = await tx.subscription.findUnique({ where: { stripeSubscriptionId: change.subscriptionId } });
+  if (!stored) throw new SubscriptionNotKnownError(`subscription ${change.subscriptionId} is not stored yet`);
+  const newer = isNewerSubscriptionVersion(
+    { eventAt: stored.lastEventAt, eventId: stored.lastEventId, status: stored.status, periodEnd: stored.currentPeriodEnd },
+    { eventAt: change.eventAt, eventId: change.eventId, status: change.status, periodEnd: stored.currentPeriodEnd },
+  );
+  if (!newer) return "stale";
+  if (stored.status === change.status) return "unchanged";
+  await tx.subscription.update({
+    where: { id: stored.id },
+    data: { status: change.status, lastEventAt: change.eventAt, lastEventId: change.eventId },
+  });
+  await recomputeCurrentPlan(tx, stored.userId);
+  return "applied";
+}
