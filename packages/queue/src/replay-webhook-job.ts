@@ -1,0 +1,113 @@
+import type { Job, JobsOptions, JobState } from "bullmq";
+import { webhookJobId, type WebhookJob } from "./webhook-job";
+import type { WebhookQueues } from "./webhook-queues";
+
+/**
+ * What replaying one delivery does in Redis:
+ * - `retry`: a job of this delivery sits in the failed set; it is retried with its attempts reset;
+ * - `add`: no job of it is left to retry (completed, or removed by age); a new job is added under
+ *   the next replay id, carrying the same event id so the worker's ledger keeps the effect single;
+ * - `already-queued`: a job of it is waiting, delayed or running; nothing to do.
+ */
+export type ReplayPlan =
+  | { action: "retry"; jobId: string }
+  | { action: "add"; jobId: string }
+  | { action: "already-queued"; jobId: string; state: JobState };
+
+export type ReplayOutcome = "retried" | "re-added" | "already-queued";
+
+export interface ReplayWebhookJobOptions {
+  queues: WebhookQueues;
+  /** Options of a newly added job, the producer's: `webhookJobOptions(policy)`. */
+  jobOptions: JobsOptions;
+}
+
+/** More replays of one delivery than this means something loops; an operator should look. */
+export const MAX_REPLAYS_PER_EVENT = 100;
+
+const FAILED: JobState = "failed";
+
+/**
+ * The id of the n-th replay job of a delivery: `clerk_msg_…_replay_1`. Deterministic, so two
+ * concurrent replays add the same id and BullMQ keeps one job; never an integer, never a `:`.
+ */
+export function replayJobId(provider: WebhookJob["provider"], eventId: string, n: number): string {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`replay number must be a positive integer, got ${n}`);
+  return `${webhookJobId(provider, eventId)}_replay_${n}`;
+}
+
+/**
+ * Decides what replaying a delivery would do, reading Redis only. The jobs of a delivery are its
+ * producer job (`webhookJobId`) and its replay jobs `_replay_1`, `_replay_2`, … up to the first
+ * id that does not exist. Call it only for deliveries the ledger has not settled: Redis cannot
+ * tell a completed job whose effect was recorded from one whose ledger row is still dead.
+ */
+export async function planWebhookReplay(queues: WebhookQueues, data: WebhookJob): Promise<ReplayPlan> {
+  const jobs = await jobsOfDelivery(queues, data);
+  const queued = jobs.find((entry) => isQueued(entry.state));
+  if (queued) return { action: "already-queued", jobId: queued.job.id!, state: queued.state as JobState };
+  const failed = jobs.filter((entry) => entry.state === FAILED).at(-1);
+  if (failed) return { action: "retry", jobId: failed.job.id! };
+  const replays = jobs.filter((entry) => entry.job.id !== webhookJobId(data.provider, data.eventId)).length;
+  if (replays >= MAX_REPLAYS_PER_EVENT) {
+    throw new Error(`${data.provider} event ${data.eventId} was replayed ${replays} times already; not adding another`);
+  }
+  return { action: "add", jobId: replayJobId(data.provider, data.eventId, replays + 1) };
+}
+
+/**
+ * Replays one delivery through the queue, so the workers' own handlers run it again. Idempotent:
+ * a second call while the first job waits answers `already-queued`, and concurrent calls retry
+ * or add the same job id, which BullMQ keeps once.
+ */
+export async function replayWebhookJob(options: ReplayWebhookJobOptions, data: WebhookJob): Promise<ReplayOutcome> {
+  const queue = options.queues[data.provider];
+  const plan = await planWebhookReplay(options.queues, data);
+  switch (plan.action) {
+    case "already-queued":
+      return "already-queued";
+    case "retry": {
+      const job = await queue.getJob(plan.jobId);
+      // Removed since the plan was made (its age ran out): plan again, which now adds.
+      if (!job) return replayWebhookJob(options, data);
+      return (await retryFailedJob(job)) ? "retried" : "already-queued";
+    }
+    case "add":
+      await queue.add(data.type, data, { ...options.jobOptions, jobId: plan.jobId });
+      return "re-added";
+  }
+}
+
+/** Retries a failed job; false when someone else (a re-delivery, another replay) was first. */
+async function retryFailedJob(job: Job<WebhookJob>): Promise<boolean> {
+  try {
+    await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+    return true;
+  } catch (error) {
+    if ((await job.getState()) !== FAILED) return false;
+    throw error;
+  }
+}
+
+interface DeliveryJob {
+  job: Job<WebhookJob>;
+  state: JobState | "unknown";
+}
+
+async function jobsOfDelivery(queues: WebhookQueues, data: WebhookJob): Promise<DeliveryJob[]> {
+  const queue = queues[data.provider];
+  const found: DeliveryJob[] = [];
+  const producerJob = await queue.getJob(webhookJobId(data.provider, data.eventId));
+  if (producerJob) found.push({ job: producerJob, state: await producerJob.getState() });
+  for (let n = 1; n <= MAX_REPLAYS_PER_EVENT; n += 1) {
+    const job = await queue.getJob(replayJobId(data.provider, data.eventId, n));
+    if (!job) break;
+    found.push({ job, state: await job.getState() });
+  }
+  return found;
+}
+
+/** Waiting, delayed, running or otherwise still to run: a replay would only add a second job. */
+function isQueued(state: JobState | "unknown"): boolean {
+  return state !== "completed" && state !== FAILED && state !== "unknown";
+}
