@@ -10,8 +10,9 @@ export const applyCheckoutSessionCompleted: EventHandler = async ({ tx, job, eve
   if (!clerkUserId) {
     throw new UserNotLinkedError(`checkout session ${session.id} names no Clerk user (client_reference_id)`);
   }
+  // A deleted user's tombstone still gets the link: it holds ids only, and every delivery order
+  // must end with the same links.
   const user = await resolveStripeUser(tx, { clerkUserId, customerId: null });
-  if (user.deletedAt) return { status: "ignored", reason: "user deleted" };
   const customerId = expandableId(session.customer);
   if (!customerId) return { status: "ignored", reason: "checkout without a customer" };
   await linkCustomer(tx, user.id, customerId, eventAt);
