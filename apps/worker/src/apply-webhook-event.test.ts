@@ -9,6 +9,7 @@ import {
   uniqueId,
 } from "@wh/testkit";
 import { UnrecoverableError } from "bullmq";
+import { applyWebhookEvent } from "./apply-webhook-event";
 import { applyJob, clerkJob, stripeJob } from "./test-support/apply-job";
 import { UserNotLinkedError } from "./users/user-not-linked-error";
 
@@ -26,7 +27,7 @@ const ledger = (provider: "stripe" | "clerk", eventId: string) =>
 const userByClerkId = (clerkUserId: string) => prisma.user.findUnique({ where: { clerkUserId } });
 
 describe("Clerk user events", () => {
-  it("creates the user, and a re-delivery of the same event is a no-op", async () => {
+  it("creates the user; a re-run after commit (crash before BullMQ completed it) is a no-op", async () => {
     const id = uniqueId("user");
     const job = clerkJob(clerkUserEvent("user.created", { id, email: "ada@example.com" }));
     expect(await applyJob(prisma, job)).toEqual({ status: "completed", alreadySettled: false });
@@ -85,6 +86,54 @@ describe("Clerk user events", () => {
     const event = clerkUserEvent("user.created", { id: uniqueId("user"), email: "p@example.com" });
     (event.data as Record<string, unknown>).id = 42;
     await expect(applyJob(prisma, clerkJob(event))).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+});
+
+describe("transactions and timeouts", () => {
+  it("rolls back an attempt that exceeds its time budget, and the retry applies it", async () => {
+    const id = uniqueId("user");
+    const job = clerkJob(clerkUserEvent("user.created", { id, email: "slow@example.com" }));
+    const blocker = createPrismaClient({ databaseUrl: testServers().databaseUrl, poolMax: 1 });
+    let release: () => void = () => undefined;
+    let acquired: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const lockTaken = new Promise<void>((resolve) => {
+      acquired = resolve;
+    });
+    // Another transaction holds the user's entity lock, so the attempt blocks inside Postgres.
+    const holder = blocker.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`clerk_user:${id}`}, 0))`;
+        acquired();
+        await held;
+      },
+      { timeout: 30_000 },
+    );
+    try {
+      await lockTaken;
+      const attempt = applyWebhookEvent(prisma, job, { timeoutMs: 300, stripeLivemode: false, attempt: 1 });
+      await expect(attempt).rejects.toThrow(/statement timeout|Transaction|expired|timeout/i);
+      expect(await userByClerkId(id)).toBeNull();
+      expect(await prisma.webhookEvent.findFirst({ where: { eventId: job.eventId } })).toBeNull();
+    } finally {
+      release();
+      await holder;
+      await blocker.$disconnect();
+    }
+    expect((await applyJob(prisma, job, 2)).status).toBe("completed");
+    expect(await ledger("clerk", job.eventId)).toMatchObject({ status: "completed", attempts: 2 });
+  });
+
+  it("stops between steps when the job is aborted, leaving nothing behind", async () => {
+    const job = clerkJob(clerkUserEvent("user.created", { id: uniqueId("user"), email: "abort@example.com" }));
+    const controller = new AbortController();
+    controller.abort(new Error("job aborted"));
+    await expect(
+      applyWebhookEvent(prisma, job, { timeoutMs: 5_000, stripeLivemode: false, attempt: 1, signal: controller.signal }),
+    ).rejects.toThrow("job aborted");
+    expect(await prisma.webhookEvent.findFirst({ where: { eventId: job.eventId } })).toBeNull();
   });
 });
 
