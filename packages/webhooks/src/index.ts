@@ -5,3 +5,5 @@ export {
   type RejectionReason,
   type VerificationResult,
 } from "./verification-result";
+export { minimizeStripePayload } from "./minimize-stripe-payload";
+export { minimizeClerkPayload } from "./minimize-clerk-payload";

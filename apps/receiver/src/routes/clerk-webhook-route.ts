@@ -1,4 +1,4 @@
-import { verifyClerk } from "@wh/webhooks";
+import { minimizeClerkPayload, verifyClerk } from "@wh/webhooks";
 import type { Request, Response } from "express";
 import { acceptDelivery, type DeliveryContext } from "./accept-delivery";
 
@@ -20,7 +20,7 @@ export function clerkWebhookRoute(context: DeliveryContext, secrets: readonly st
       objectId: event.objectId,
       eventCreatedAt: event.timestampMs,
       receivedAt: Date.now(),
-      payload: event.payload,
+      payload: minimizeClerkPayload(event.payload),
     }));
   };
 }

@@ -1,4 +1,4 @@
-import { verifyStripe } from "@wh/webhooks";
+import { minimizeStripePayload, verifyStripe } from "@wh/webhooks";
 import type { Request, Response } from "express";
 import { acceptDelivery, type DeliveryContext } from "./accept-delivery";
 
@@ -16,7 +16,7 @@ export function stripeWebhookRoute(context: DeliveryContext, secrets: readonly s
       objectId: event.objectId,
       eventCreatedAt: event.created * 1000,
       receivedAt: Date.now(),
-      payload: event.payload,
+      payload: minimizeStripePayload(event.payload),
     }));
   };
 }
