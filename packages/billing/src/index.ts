@@ -1,2 +1,39 @@
-export { bestPlan, isPlanId, PLAN_IDS, PLANS, type Plan, type PlanId } from "./plan-catalog";
+export {
+  bestPlan,
+  HELD_RESOURCES,
+  isHeldResource,
+  isMeteredMetric,
+  isPlanId,
+  METERED_METRICS,
+  PLAN_IDS,
+  PLANS,
+  type HeldResource,
+  type MeteredMetric,
+  type Plan,
+  type PlanCatalog,
+  type PlanId,
+} from "./plan-catalog";
 export { subscriptionGrantsPlan } from "./subscription-status-policy";
+export { calendarMonthUtc, previousPeriod, type BillingPeriod, type PeriodPolicy } from "./billing-period";
+export type { Decision, DenyReason, UsageOutcome, UsageReceipt } from "./plan-decision";
+export {
+  MAX_USAGE_AMOUNT,
+  PlanValidator,
+  type Entitlements,
+  type EntitlementsResult,
+  type MetricEntitlement,
+  type PlanValidatorOptions,
+  type RecordUsageRequest,
+} from "./plan-validator";
+export {
+  DEFAULT_IDEMPOTENCY_KEY_TTL_MS,
+  deleteExpiredIdempotencyKeys,
+  IDEMPOTENCY_KEY_PATTERN,
+} from "./idempotency-keys";
+export {
+  closeEndedPeriods,
+  closeUsagePeriod,
+  type ClosePeriodsOptions,
+  type PeriodCloseResult,
+} from "./close-usage-periods";
+export { DeadlineExceededError } from "./bounded-transaction";
