@@ -16,4 +16,4 @@ export {
   type WebhookProducerOptions,
 } from "./webhook-producer";
 export { retryPolicyEnvFields, retryPolicyFromEnv } from "./retry-policy-env";
-export { MAX_REPLAYS_PER_EVENT, planWebhookReplay, replayJobId, replayWebhookJob, type ReplayOutcome, type ReplayPlan, type ReplayWebhookJobOptions } from "./replay-webhook-job";
+export { MAX_REPLAYS_PER_EVENT, planWebhookReplay, replayJobId, replayWebhookJob, type ReplayOutcome, type ReplayPlan, type ReplayResult, type ReplayWebhookJobOptions } from "./replay-webhook-job";

@@ -102,14 +102,14 @@ describe("replayWebhookJob against Redis", () => {
     await processClerkJob(jobId, "fail");
 
     expect(await planWebhookReplay(queues, job)).toEqual({ action: "retry", jobId });
-    await expect(replayWebhookJob(options, job)).resolves.toBe("retried");
+    await expect(replayWebhookJob(options, job)).resolves.toEqual({ outcome: "retried", jobId });
 
     const retried = await queues.clerk.getJob(jobId);
     expect(await retried!.getState()).toBe("waiting");
     expect(retried!.attemptsMade).toBe(0);
     expect(retried!.data).toEqual(job);
     expect(await planWebhookReplay(queues, job)).toEqual({ action: "already-queued", jobId, state: "waiting" });
-    await expect(replayWebhookJob(options, job)).resolves.toBe("already-queued");
+    await expect(replayWebhookJob(options, job)).resolves.toEqual({ outcome: "already-queued", jobId });
     expect(await runnableJobs()).toBe(1);
     expect(await totalJobs()).toBe(1);
   });
@@ -118,7 +118,7 @@ describe("replayWebhookJob against Redis", () => {
     const job = clerkJob();
 
     expect(await planWebhookReplay(queues, job)).toEqual({ action: "add", jobId: replayJobId("clerk", job.eventId, 1) });
-    await expect(replayWebhookJob(options, job)).resolves.toBe("re-added");
+    await expect(replayWebhookJob(options, job)).resolves.toEqual({ outcome: "re-added", jobId: replayJobId("clerk", job.eventId, 1) });
 
     const added = await queues.clerk.getJob(replayJobId("clerk", job.eventId, 1));
     expect(added?.name).toBe("user.created");
@@ -135,9 +135,9 @@ describe("replayWebhookJob against Redis", () => {
     await producer.enqueue(job);
     await processClerkJob(jobId, "complete");
 
-    await expect(replayWebhookJob(options, job)).resolves.toBe("re-added");
+    await expect(replayWebhookJob(options, job)).resolves.toMatchObject({ outcome: "re-added" });
     await processClerkJob(replayJobId("clerk", job.eventId, 1), "complete");
-    await expect(replayWebhookJob(options, job)).resolves.toBe("re-added");
+    await expect(replayWebhookJob(options, job)).resolves.toEqual({ outcome: "re-added", jobId: replayJobId("clerk", job.eventId, 2) });
 
     expect(await queues.clerk.getJobState(replayJobId("clerk", job.eventId, 2))).toBe("waiting");
     expect(await runnableJobs()).toBe(1);
@@ -150,7 +150,7 @@ describe("replayWebhookJob against Redis", () => {
     const firstReplay = replayJobId("clerk", job.eventId, 1);
     await processClerkJob(firstReplay, "fail");
 
-    await expect(replayWebhookJob(options, job)).resolves.toBe("retried");
+    await expect(replayWebhookJob(options, job)).resolves.toEqual({ outcome: "retried", jobId: firstReplay });
 
     expect(await queues.clerk.getJobState(firstReplay)).toBe("waiting");
     expect(await totalJobs()).toBe(1);
@@ -160,7 +160,10 @@ describe("replayWebhookJob against Redis", () => {
     const job = clerkJob();
     await producer.enqueue(job);
 
-    await expect(replayWebhookJob(options, job)).resolves.toBe("already-queued");
+    await expect(replayWebhookJob(options, job)).resolves.toEqual({
+      outcome: "already-queued",
+      jobId: webhookJobId("clerk", job.eventId),
+    });
 
     expect(await totalJobs()).toBe(1);
   });
@@ -171,8 +174,10 @@ describe("replayWebhookJob against Redis", () => {
     await producer.enqueue(job);
     await processClerkJob(jobId, "fail");
 
-    const outcomes = await Promise.all(Array.from({ length: 10 }, () => replayWebhookJob(options, job)));
+    const results = await Promise.all(Array.from({ length: 10 }, () => replayWebhookJob(options, job)));
+    const outcomes = results.map((result) => result.outcome);
 
+    for (const result of results) expect(result.jobId).toBe(jobId);
     expect(outcomes.filter((outcome) => outcome === "retried")).toHaveLength(1);
     expect(outcomes.filter((outcome) => outcome === "already-queued")).toHaveLength(9);
     expect(await runnableJobs()).toBe(1);
@@ -182,9 +187,12 @@ describe("replayWebhookJob against Redis", () => {
   it("keeps one job when a gone delivery is replayed 10 times concurrently", async () => {
     const job = clerkJob();
 
-    const outcomes = await Promise.all(Array.from({ length: 10 }, () => replayWebhookJob(options, job)));
+    const results = await Promise.all(Array.from({ length: 10 }, () => replayWebhookJob(options, job)));
 
-    for (const outcome of outcomes) expect(["re-added", "already-queued"]).toContain(outcome);
+    for (const result of results) {
+      expect(["re-added", "already-queued"]).toContain(result.outcome);
+      expect(result.jobId).toBe(replayJobId("clerk", job.eventId, 1));
+    }
     expect(await runnableJobs()).toBe(1);
     expect(await queues.clerk.getJob(replayJobId("clerk", job.eventId, 1))).toBeDefined();
   });

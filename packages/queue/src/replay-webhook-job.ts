@@ -16,6 +16,12 @@ export type ReplayPlan =
 
 export type ReplayOutcome = "retried" | "re-added" | "already-queued";
 
+/** What a replay did, and the job that now carries the delivery (or already did). */
+export interface ReplayResult {
+  outcome: ReplayOutcome;
+  jobId: string;
+}
+
 export interface ReplayWebhookJobOptions {
   queues: WebhookQueues;
   /** Options of a newly added job, the producer's: `webhookJobOptions(policy)`. */
@@ -60,21 +66,21 @@ export async function planWebhookReplay(queues: WebhookQueues, data: WebhookJob)
  * a second call while the first job waits answers `already-queued`, and concurrent calls retry
  * or add the same job id, which BullMQ keeps once.
  */
-export async function replayWebhookJob(options: ReplayWebhookJobOptions, data: WebhookJob): Promise<ReplayOutcome> {
+export async function replayWebhookJob(options: ReplayWebhookJobOptions, data: WebhookJob): Promise<ReplayResult> {
   const queue = options.queues[data.provider];
   const plan = await planWebhookReplay(options.queues, data);
   switch (plan.action) {
     case "already-queued":
-      return "already-queued";
+      return { outcome: "already-queued", jobId: plan.jobId };
     case "retry": {
       const job = await queue.getJob(plan.jobId);
       // Removed since the plan was made (its age ran out): plan again, which now adds.
       if (!job) return replayWebhookJob(options, data);
-      return (await retryFailedJob(job)) ? "retried" : "already-queued";
+      return { outcome: (await retryFailedJob(job)) ? "retried" : "already-queued", jobId: plan.jobId };
     }
     case "add":
       await queue.add(data.type, data, { ...options.jobOptions, jobId: plan.jobId });
-      return "re-added";
+      return { outcome: "re-added", jobId: plan.jobId };
   }
 }
 

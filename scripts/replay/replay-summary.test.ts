@@ -1,0 +1,47 @@
+import { countResult, emptyTally, formatEventLine, formatProgress, formatSummary } from "./replay-summary";
+import type { LedgerEvent } from "./select-ledger-events";
+
+const row: LedgerEvent = {
+  id: 1n,
+  provider: "stripe",
+  eventId: "evt_1",
+  type: "customer.subscription.updated",
+  status: "dead",
+  objectId: "sub_1",
+  eventCreatedAt: new Date("2026-11-02T10:00:00.000Z"),
+  receivedAt: new Date("2026-11-02T10:00:01.000Z"),
+  payload: { data: { object: { email: "someone@example.com" } } },
+};
+
+describe("replay summary", () => {
+  it("counts every outcome once and formats thousands", () => {
+    const tally = emptyTally();
+    for (const outcome of ["retried", "re-added", "re-added", "already-queued"] as const) {
+      countResult(tally, { outcome, jobId: "j" });
+    }
+    countResult(tally, { outcome: "already-settled" });
+    countResult(tally, { outcome: "error", reason: "boom" });
+
+    expect(tally).toEqual({ selected: 6, retried: 1, reAdded: 2, alreadyQueued: 1, alreadySettled: 1, errors: 1 });
+    expect(formatSummary(tally, true)).toBe(
+      "[replay] selected 6: retry 1, re-add 2, already queued 1, already settled 1, errors 1",
+    );
+    expect(formatSummary({ ...tally, selected: 1_234 }, false)).toMatch(
+      /^\[replay\] dry run: selected 1,234: would retry 1, would re-add 2,/,
+    );
+    expect(formatProgress(200, 1_234)).toBe("[replay] 200/1,234");
+    // Rows that turned up during the run never make the count go past the total.
+    expect(formatProgress(1_300, 1_234)).toBe("[replay] 1,300/1,300");
+  });
+
+  it("lists a delivery without its payload", () => {
+    const line = formatEventLine(row, { outcome: "re-added", jobId: "stripe_evt_1_replay_1" }, false);
+
+    expect(line).toBe(
+      "would re-add    provider=stripe event=evt_1 type=customer.subscription.updated status=dead " +
+        "received=2026-11-02T10:00:01.000Z job=stripe_evt_1_replay_1",
+    );
+    expect(formatEventLine(row, { outcome: "error", reason: 'Error: "x"' }, true)).toMatch(/^error +.* reason="Error: \\"x\\""$/);
+    expect(formatEventLine(row, { outcome: "already-settled" }, true)).not.toMatch(/example\.com/);
+  });
+});

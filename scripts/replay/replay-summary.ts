@@ -1,0 +1,81 @@
+import type { LedgerEvent } from "./select-ledger-events";
+import type { EventResult } from "./replay-ledger-event";
+
+/** Counts of one run; `selected` is every row looked at, the others add up to it. */
+export interface ReplayTally {
+  selected: number;
+  retried: number;
+  reAdded: number;
+  alreadyQueued: number;
+  alreadySettled: number;
+  errors: number;
+}
+
+export function emptyTally(): ReplayTally {
+  return { selected: 0, retried: 0, reAdded: 0, alreadyQueued: 0, alreadySettled: 0, errors: 0 };
+}
+
+export function countResult(tally: ReplayTally, result: EventResult): void {
+  tally.selected += 1;
+  switch (result.outcome) {
+    case "retried":
+      tally.retried += 1;
+      break;
+    case "re-added":
+      tally.reAdded += 1;
+      break;
+    case "already-queued":
+      tally.alreadyQueued += 1;
+      break;
+    case "already-settled":
+      tally.alreadySettled += 1;
+      break;
+    case "error":
+      tally.errors += 1;
+      break;
+  }
+}
+
+const number = (n: number): string => n.toLocaleString("en-US");
+
+/** `[replay] 200/1,234`: how far a run is; `total` is the count when the run started. */
+export function formatProgress(done: number, total: number): string {
+  return `[replay] ${number(done)}/${number(Math.max(done, total))}`;
+}
+
+/** The last line of a run: every count, with "would" in a dry run. */
+export function formatSummary(tally: ReplayTally, execute: boolean): string {
+  const would = execute ? "" : "would ";
+  return (
+    `[replay] ${execute ? "" : "dry run: "}selected ${number(tally.selected)}: ` +
+    `${would}retry ${number(tally.retried)}, ${would}re-add ${number(tally.reAdded)}, ` +
+    `already queued ${number(tally.alreadyQueued)}, already settled ${number(tally.alreadySettled)}, ` +
+    `errors ${number(tally.errors)}`
+  );
+}
+
+const ACTION: Record<EventResult["outcome"], { done: string; dryRun: string }> = {
+  retried: { done: "retried", dryRun: "would retry" },
+  "re-added": { done: "re-added", dryRun: "would re-add" },
+  "already-queued": { done: "already queued", dryRun: "already queued" },
+  "already-settled": { done: "already settled", dryRun: "already settled" },
+  error: { done: "error", dryRun: "error" },
+};
+
+/**
+ * One stdout line per delivery: what was (would be) done, then key=value fields to grep.
+ * Never the payload: it may hold personal data.
+ */
+export function formatEventLine(row: LedgerEvent, result: EventResult, execute: boolean): string {
+  const action = ACTION[result.outcome][execute ? "done" : "dryRun"];
+  const fields = [
+    `provider=${row.provider}`,
+    `event=${row.eventId}`,
+    `type=${row.type}`,
+    `status=${row.status}`,
+    `received=${row.receivedAt.toISOString()}`,
+  ];
+  if ("jobId" in result) fields.push(`job=${result.jobId}`);
+  if (result.outcome === "error") fields.push(`reason=${JSON.stringify(result.reason)}`);
+  return `${action.padEnd(15)} ${fields.join(" ")}`;
+}
