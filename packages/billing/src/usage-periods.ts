@@ -49,8 +49,10 @@ export async function findOpenPeriod(tx: Tx, policy: PeriodPolicy, at: Date): Pr
 }
 
 /**
- * Inserts the period's row unless it exists, and returns its `closed_at`. One statement: the CTE
- * returns the row it inserted, the second branch the row that was there (same snapshot).
+ * Inserts the period's row unless it exists, and returns its `closed_at`. Usually one statement:
+ * the CTE returns the row it inserted, the second branch the row that was there. When another
+ * transaction inserted the row concurrently, the INSERT waited for it to commit but the statement's
+ * snapshot predates that commit and sees neither; a second statement (new snapshot) reads it.
  */
 export async function ensurePeriodRow(tx: Tx, period: BillingPeriod): Promise<Date | null> {
   const rows = await tx.$queryRaw<{ closed_at: Date | null }[]>`
@@ -63,7 +65,12 @@ export async function ensurePeriodRow(tx: Tx, period: BillingPeriod): Promise<Da
     SELECT closed_at FROM inserted
     UNION ALL
     SELECT closed_at FROM usage_periods WHERE period_start = ${iso(period.start)}::timestamptz`;
-  const row = rows[0];
+  const row =
+    rows[0] ??
+    (
+      await tx.$queryRaw<{ closed_at: Date | null }[]>`
+        SELECT closed_at FROM usage_periods WHERE period_start = ${iso(period.start)}::timestamptz`
+    )[0];
   if (!row) throw new Error(`usage period ${iso(period.start)} could not be created`);
   return row.closed_at;
 }
