@@ -1,0 +1,159 @@
+import { execFile } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { chown, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir, userInfo } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { freePort } from "./free-port";
+
+const run = promisify(execFile);
+
+/** The OS user a cluster runs as when the tests run as root: Postgres refuses to run as root. */
+const POSTGRES_OS_USER = "postgres";
+const PASSWORD = "postgres";
+
+export interface PostgresServerOptions {
+  /** Folder of initdb / pg_ctl / createdb; defaults to WH_PG_BIN, else the newest /usr/lib/postgresql/<v>/bin. */
+  binDir?: string;
+}
+
+/**
+ * A throwaway Postgres cluster for tests that stop or restart Postgres: never the server the
+ * run command uses. initdb into a temp folder, loopback only on a free port, fsync off (the
+ * data is disposable). As root, the folder belongs to the `postgres` user and every server
+ * command runs through `runuser`.
+ */
+export class PostgresServerProcess {
+  private running = false;
+
+  private constructor(
+    readonly port: number,
+    private readonly binDir: string,
+    private readonly dir: string,
+  ) {}
+
+  static async start(options: PostgresServerOptions = {}): Promise<PostgresServerProcess> {
+    const binDir = options.binDir ?? findPostgresBin();
+    const dir = await mkdtemp(path.join(tmpdir(), "wh-pg-"));
+    const server = new PostgresServerProcess(await freePort(), binDir, dir);
+    try {
+      await mkdir(server.socketDir, { mode: 0o700 });
+      if (runsAsRoot()) {
+        const { uid, gid } = await postgresOsUser();
+        await Promise.all([dir, server.socketDir].map((folder) => chown(folder, uid, gid)));
+      }
+      await server.serverCommand("initdb", [
+        "-D", server.dataDir, "-U", "postgres", "-E", "UTF8", "--locale=C", "--auth=trust", "--no-sync",
+      ]);
+      await server.resume();
+      return server;
+    } catch (error) {
+      await server.destroy().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** A connection URL for one database of this cluster (trust auth; the password is ignored). */
+  url(database = "postgres"): string {
+    return `postgresql://postgres:${PASSWORD}@127.0.0.1:${this.port}/${database}`;
+  }
+
+  /** CREATE DATABASE through `createdb`; returns its URL. */
+  async createDatabase(name: string): Promise<string> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe database name ${name}`);
+    await this.serverCommand("createdb", ["-h", "127.0.0.1", "-p", String(this.port), "-U", "postgres", name]);
+    return this.url(name);
+  }
+
+  /** Starts (again) on the same port and data folder; waits until it accepts connections. */
+  async resume(): Promise<void> {
+    const serverOptions = [
+      `-p ${this.port}`,
+      "-c listen_addresses=127.0.0.1",
+      `-k ${this.socketDir}`,
+      "-c fsync=off",
+      "-c synchronous_commit=off",
+      "-c full_page_writes=off",
+      "-c max_connections=200",
+    ].join(" ");
+    await this.serverCommand("pg_ctl", [
+      "start", "-D", this.dataDir, "-w", "-t", "30", "-l", this.logFile, "-o", serverOptions,
+    ]);
+    this.running = true;
+  }
+
+  /** Fast shutdown (open transactions roll back, clients are disconnected), as an operator's restart. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    await this.serverCommand("pg_ctl", ["stop", "-D", this.dataDir, "-m", "fast", "-w", "-t", "30"]);
+    this.running = false;
+  }
+
+  /** Stops the server (immediate mode if a fast stop fails) and deletes its folder. Safe to call twice. */
+  async destroy(): Promise<void> {
+    if (this.running) {
+      await this.stop().catch(() =>
+        this.serverCommand("pg_ctl", ["stop", "-D", this.dataDir, "-m", "immediate", "-w", "-t", "30"]).catch(() => undefined),
+      );
+      this.running = false;
+    }
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  private get dataDir(): string {
+    return path.join(this.dir, "data");
+  }
+
+  private get socketDir(): string {
+    return path.join(this.dir, "run");
+  }
+
+  private get logFile(): string {
+    return path.join(this.dir, "postgres.log");
+  }
+
+  /** Runs a Postgres binary, as the `postgres` user when we are root, from / (a cwd it can enter). */
+  private async serverCommand(binary: string, args: string[]): Promise<void> {
+    const executable = path.join(this.binDir, binary);
+    const [file, argv] = runsAsRoot()
+      ? ["runuser", ["-u", POSTGRES_OS_USER, "--", executable, ...args]]
+      : [executable, args];
+    try {
+      await run(file, argv, { cwd: "/", timeout: 60_000 });
+    } catch (error) {
+      const { stderr, stdout } = error as { stderr?: string; stdout?: string };
+      const detail = `${stderr ?? ""}${stdout ?? ""}`.trim().split("\n").slice(-10).join("\n");
+      throw new Error(`${binary} ${args[0] ?? ""} failed: ${detail || String(error)}`);
+    }
+  }
+}
+
+function runsAsRoot(): boolean {
+  return process.getuid?.() === 0;
+}
+
+async function postgresOsUser(): Promise<{ uid: number; gid: number }> {
+  try {
+    const [uid, gid] = await Promise.all(
+      ["-u", "-g"].map(async (flag) => Number((await run("id", [flag, POSTGRES_OS_USER])).stdout.trim())),
+    );
+    return { uid: uid!, gid: gid! };
+  } catch {
+    throw new Error(
+      `running as ${userInfo().username}: Postgres refuses to run as root and there is no '${POSTGRES_OS_USER}' OS user`,
+    );
+  }
+}
+
+function findPostgresBin(): string {
+  const fromEnv = process.env.WH_PG_BIN;
+  if (fromEnv && existsSync(path.join(fromEnv, "initdb"))) return fromEnv;
+  const root = "/usr/lib/postgresql";
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((version) => existsSync(path.join(root, version, "bin", "initdb")))
+        .sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a))
+    : [];
+  if (!versions[0]) throw new Error("no Postgres binaries: set WH_PG_BIN (scripts/lib/services.sh exports it)");
+  return path.join(root, versions[0], "bin");
+}

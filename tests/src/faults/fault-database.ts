@@ -1,0 +1,85 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { applyMigrations, createPrismaClient, type PrismaClient } from "@wh/db";
+import type { PostgresServerProcess } from "@wh/testkit";
+
+const MIGRATIONS_DIR = path.resolve(__dirname, "../../../prisma/migrations");
+
+/**
+ * Idempotent effects hide a second application in the final state, so every committed write to
+ * the effect tables is audited: one row per written row, with the writing transaction's id.
+ * An entity written by two transactions had its event applied twice.
+ */
+const AUDIT_SQL = [
+  `CREATE TABLE fault_effects (
+     id bigserial PRIMARY KEY,
+     entity text NOT NULL,
+     op text NOT NULL,
+     txid bigint NOT NULL DEFAULT txid_current(),
+     at timestamptz NOT NULL DEFAULT clock_timestamp()
+   )`,
+  `CREATE FUNCTION fault_audit_user() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     INSERT INTO fault_effects (entity, op) VALUES ('user:' || NEW.clerk_user_id, TG_OP);
+     RETURN NULL;
+   END $$`,
+  `CREATE FUNCTION fault_audit_subscription() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     INSERT INTO fault_effects (entity, op) VALUES ('subscription:' || NEW.stripe_subscription_id, TG_OP);
+     RETURN NULL;
+   END $$`,
+  `CREATE TRIGGER fault_audit_users AFTER INSERT OR UPDATE ON users
+     FOR EACH ROW EXECUTE FUNCTION fault_audit_user()`,
+  `CREATE TRIGGER fault_audit_subscriptions AFTER INSERT OR UPDATE ON subscriptions
+     FOR EACH ROW EXECUTE FUNCTION fault_audit_subscription()`,
+];
+
+export interface LedgerRow {
+  provider: string;
+  eventId: string;
+  status: string;
+  attempts: number;
+  processedAt: Date | null;
+}
+
+/** A fresh database on a private cluster: migrated, audited, and a small client for assertions. */
+export class FaultDatabase {
+  private constructor(
+    readonly url: string,
+    readonly prisma: PrismaClient,
+  ) {}
+
+  static async create(server: PostgresServerProcess): Promise<FaultDatabase> {
+    const url = await server.createDatabase(`fault_${randomBytes(5).toString("hex")}`);
+    await applyMigrations({ databaseUrl: url, migrationsDir: MIGRATIONS_DIR });
+    const prisma = createPrismaClient({ databaseUrl: url, poolMax: 2, connectionTimeoutMs: 2_000 });
+    for (const statement of AUDIT_SQL) await prisma.$executeRawUnsafe(statement);
+    return new FaultDatabase(url, prisma);
+  }
+
+  /** Ledger rows that are settled (or dead): everything except `failed`, which will retry. */
+  async settledCount(): Promise<number> {
+    const [row] = await this.prisma.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM webhook_events WHERE status <> 'failed'`;
+    return row?.n ?? 0;
+  }
+
+  async ledger(): Promise<Map<string, LedgerRow>> {
+    const rows = await this.prisma.$queryRaw<LedgerRow[]>`
+      SELECT provider::text AS provider, event_id AS "eventId", status::text AS status, attempts,
+             processed_at AS "processedAt"
+      FROM webhook_events`;
+    return new Map(rows.map((row) => [`${row.provider}:${row.eventId}`, row]));
+  }
+
+  /** Per audited entity: how many distinct transactions wrote it. */
+  async effectTransactions(): Promise<Map<string, number>> {
+    const rows = await this.prisma.$queryRaw<{ entity: string; transactions: number }[]>`
+      SELECT entity, count(DISTINCT txid)::int AS transactions FROM fault_effects GROUP BY entity`;
+    return new Map(rows.map((row) => [row.entity, row.transactions]));
+  }
+
+  async close(): Promise<void> {
+    await this.prisma.$disconnect();
+  }
+}

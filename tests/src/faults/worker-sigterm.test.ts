@@ -1,0 +1,58 @@
+import { waitFor } from "@wh/testkit";
+import { mixedEvents } from "./fault-events";
+import { faultSuite } from "./fault-suite";
+import { expectExactlyOnce, judge, report, runNumbers } from "./fault-verdict";
+
+/**
+ * A deploy stops the worker with SIGTERM: it finishes the jobs in flight, takes no new ones and
+ * exits 0; the next worker continues. Nothing is lost and nothing runs twice (no job is left
+ * for the stalled-job check to re-run).
+ */
+const suite = faultSuite();
+
+const EVENTS = 1_000;
+
+it("exits 0 on SIGTERM under load, loses no job and runs none twice", async () => {
+  const system = await suite.start({ workerEnv: { SHUTDOWN_DEADLINE_MS: "15000" } });
+  const events = mixedEvents(EVENTS);
+  const sending = system.load.run(events, { concurrency: 32, ratePerSecond: 250 });
+
+  await waitFor(
+    "the worker to be busy",
+    async () => (await system.db.settledCount()) >= 200 && (await system.jobCounts()).active > 0,
+    { timeoutMs: 30_000, intervalMs: 20 },
+  );
+  const activeAtSigterm = (await system.jobCounts()).active;
+  const exitCode = await system.stopWorker("SIGTERM", 20_000);
+  const afterExit = await system.jobCounts();
+  const settledAtExit = await system.db.settledCount();
+
+  await system.startWorker();
+  await sending;
+  expect(system.load.unackedEvents()).toEqual([]);
+  await system.drain(EVENTS, 90_000);
+  const verdict = await judge(system, system.load.ackedEvents());
+  const reruns = await system.reruns();
+  const ledger = await system.db.ledger();
+  const retriedInLedger = [...ledger.values()].filter((row) => row.attempts !== 1).length;
+  report("sigterm", {
+    ...runNumbers(system, verdict),
+    exitCode: String(exitCode),
+    activeAtSigterm,
+    activeAfterExit: afterExit.active,
+    settledAtExit,
+    jobsStartedTwice: reruns.startedTwice,
+    runsFoundSettled: reruns.foundSettled,
+  });
+
+  expect(exitCode).toBe(0);
+  expect(activeAtSigterm).toBeGreaterThan(0);
+  // The stopping worker finished what it had: no job was left active (locked) behind it.
+  expect(afterExit.active).toBe(0);
+  expectExactlyOnce(verdict);
+  expect({ jobsStartedTwice: reruns.startedTwice, runsFoundSettled: reruns.foundSettled, retriedInLedger }).toEqual({
+    jobsStartedTwice: 0,
+    runsFoundSettled: 0,
+    retriedInLedger: 0,
+  });
+}, 180_000);
