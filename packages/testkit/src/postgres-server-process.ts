@@ -1,5 +1,5 @@
-import { execFile } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { chown, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
@@ -24,6 +24,9 @@ export interface PostgresServerOptions {
  * command runs through `runuser`.
  */
 export class PostgresServerProcess {
+  /** Clusters still running: pg_ctl detaches them, so a test process that exits without destroy() stops them here. */
+  private static readonly live = new Set<PostgresServerProcess>();
+  private static exitHookInstalled = false;
   private running = false;
 
   private constructor(
@@ -76,6 +79,7 @@ export class PostgresServerProcess {
       "-c full_page_writes=off",
       "-c max_connections=200",
     ].join(" ");
+    PostgresServerProcess.trackLive(this);
     await this.serverCommand("pg_ctl", [
       "start", "-D", this.dataDir, "-w", "-t", "30", "-l", this.logFile, "-o", serverOptions,
     ]);
@@ -98,6 +102,29 @@ export class PostgresServerProcess {
       this.running = false;
     }
     await rm(this.dir, { recursive: true, force: true });
+    PostgresServerProcess.live.delete(this);
+  }
+
+  private static trackLive(server: PostgresServerProcess): void {
+    if (!PostgresServerProcess.exitHookInstalled) {
+      PostgresServerProcess.exitHookInstalled = true;
+      process.once("exit", PostgresServerProcess.stopAllNow);
+    }
+    PostgresServerProcess.live.add(server);
+  }
+
+  /** Last resort on process exit (synchronous): immediate stop and delete of every cluster left. */
+  private static stopAllNow(): void {
+    for (const server of PostgresServerProcess.live) {
+      const [file, argv] = server.commandLine("pg_ctl", ["stop", "-D", server.dataDir, "-m", "immediate", "-w", "-t", "10"]);
+      try {
+        execFileSync(file, argv, { cwd: "/", stdio: "ignore", timeout: 15_000 });
+      } catch {
+        // not running
+      }
+      rmSync(server.dir, { recursive: true, force: true });
+    }
+    PostgresServerProcess.live.clear();
   }
 
   private get dataDir(): string {
@@ -112,12 +139,14 @@ export class PostgresServerProcess {
     return path.join(this.dir, "postgres.log");
   }
 
+  private commandLine(binary: string, args: string[]): [string, string[]] {
+    const executable = path.join(this.binDir, binary);
+    return runsAsRoot() ? ["runuser", ["-u", POSTGRES_OS_USER, "--", executable, ...args]] : [executable, args];
+  }
+
   /** Runs a Postgres binary, as the `postgres` user when we are root, from / (a cwd it can enter). */
   private async serverCommand(binary: string, args: string[]): Promise<void> {
-    const executable = path.join(this.binDir, binary);
-    const [file, argv] = runsAsRoot()
-      ? ["runuser", ["-u", POSTGRES_OS_USER, "--", executable, ...args]]
-      : [executable, args];
+    const [file, argv] = this.commandLine(binary, args);
     try {
       await run(file, argv, { cwd: "/", timeout: 60_000 });
     } catch (error) {

@@ -8,7 +8,9 @@ const MIGRATIONS_DIR = path.resolve(__dirname, "../../../prisma/migrations");
 /**
  * Idempotent effects hide a second application in the final state, so every committed write to
  * the effect tables is audited: one row per written row, with the writing transaction's id.
- * An entity written by two transactions had its event applied twice.
+ * An entity written by two transactions had its event applied twice. The ledger is audited too,
+ * for the writes that settle a delivery: a second settle is a second application even when the
+ * handler found nothing to change (an identical snapshot writes no user or subscription row).
  */
 const AUDIT_SQL = [
   `CREATE TABLE fault_effects (
@@ -28,10 +30,21 @@ const AUDIT_SQL = [
      INSERT INTO fault_effects (entity, op) VALUES ('subscription:' || NEW.stripe_subscription_id, TG_OP);
      RETURN NULL;
    END $$`,
+  `CREATE FUNCTION fault_audit_ledger() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     IF NEW.status IN ('completed', 'skipped_stale', 'skipped_duplicate', 'ignored')
+        AND (TG_OP = 'INSERT' OR OLD.status IS DISTINCT FROM NEW.status OR OLD.processed_at IS DISTINCT FROM NEW.processed_at)
+     THEN
+       INSERT INTO fault_effects (entity, op) VALUES ('ledger:' || NEW.provider || ':' || NEW.event_id, TG_OP);
+     END IF;
+     RETURN NULL;
+   END $$`,
   `CREATE TRIGGER fault_audit_users AFTER INSERT OR UPDATE ON users
      FOR EACH ROW EXECUTE FUNCTION fault_audit_user()`,
   `CREATE TRIGGER fault_audit_subscriptions AFTER INSERT OR UPDATE ON subscriptions
      FOR EACH ROW EXECUTE FUNCTION fault_audit_subscription()`,
+  `CREATE TRIGGER fault_audit_ledger AFTER INSERT OR UPDATE ON webhook_events
+     FOR EACH ROW EXECUTE FUNCTION fault_audit_ledger()`,
 ];
 
 export interface LedgerRow {

@@ -17,18 +17,19 @@ export interface FaultEvent {
   provider: "stripe" | "clerk";
   /** Stripe `event.id`; Clerk the `svix-id`, the same on every re-delivery. */
   eventId: string;
-  /** Audit keys (see fault-database.ts): `user:<clerk id>`, `subscription:<stripe id>`. */
+  /** Audit keys (see fault-database.ts): `ledger:<provider>:<event id>`, `user:<clerk id>`, `subscription:<stripe id>`. */
   entities: string[];
   payload: Record<string, unknown>;
 }
 
-/** Clerk `user.created` of a new user: one INSERT into users. */
+/** Clerk `user.created` of a new user: one INSERT into users, one settled ledger row. */
 export function clerkSignup(): FaultEvent {
   const clerkUserId = uniqueId("user");
+  const eventId = uniqueId("msg");
   return {
     provider: "clerk",
-    eventId: uniqueId("msg"),
-    entities: [`user:${clerkUserId}`],
+    eventId,
+    entities: [`ledger:clerk:${eventId}`, `user:${clerkUserId}`],
     payload: clerkUserEvent("user.created", { id: clerkUserId, email: `${clerkUserId}@example.com` }),
   };
 }
@@ -51,7 +52,7 @@ export function stripeSubscriptionCreated(): FaultEvent {
   return {
     provider: "stripe",
     eventId: payload.id as string,
-    entities: [`subscription:${subscriptionId}`, `user:${clerkUserId}`],
+    entities: [`ledger:stripe:${payload.id as string}`, `subscription:${subscriptionId}`, `user:${clerkUserId}`],
     payload,
   };
 }
