@@ -25,13 +25,14 @@ export interface WebhookProducerOptions {
 export class WebhookProducer {
   constructor(private readonly options: WebhookProducerOptions) {}
 
-  enqueue(job: WebhookJob): Promise<EnqueueOutcome> {
-    return withTimeout(this.enqueueUnbounded(job), this.options.timeoutMs);
+  async enqueue(job: WebhookJob): Promise<EnqueueOutcome> {
+    // Outside the timeout wrapper: an impossible id is a caller's bug, not an unavailable queue.
+    const jobId = webhookJobId(job.provider, job.eventId);
+    return withTimeout(this.enqueueUnbounded(job, jobId), this.options.timeoutMs);
   }
 
-  private async enqueueUnbounded(data: WebhookJob): Promise<EnqueueOutcome> {
+  private async enqueueUnbounded(data: WebhookJob, jobId: string): Promise<EnqueueOutcome> {
     const queue = this.options.queues[data.provider];
-    const jobId = webhookJobId(data.provider, data.eventId);
     const existing = await queue.getJob(jobId);
     if (!existing) {
       await queue.add(data.type, data, { ...this.options.jobOptions, jobId });

@@ -1,4 +1,5 @@
 import { Webhook, WebhookVerificationError } from "svix";
+import { isValidDeliveryId } from "./delivery-id";
 import { DEFAULT_TOLERANCE_SECONDS, type VerificationResult } from "./verification-result";
 
 /** What the rest of the system needs from a verified Clerk (Svix) delivery. */
@@ -34,6 +35,7 @@ export function verifyClerk(input: VerifyClerkInput): VerificationResult<ClerkEv
   const timestamp = headers["svix-timestamp"];
   const signature = headers["svix-signature"];
   if (!id || !timestamp || !signature) return { ok: false, reason: "missing_headers" };
+  if (!isValidDeliveryId(id)) return { ok: false, reason: "malformed_payload" };
 
   const now = input.nowSeconds ?? Math.floor(Date.now() / 1000);
   if (!/^\d+$/.test(timestamp) || Math.abs(now - Number(timestamp)) > DEFAULT_TOLERANCE_SECONDS) {

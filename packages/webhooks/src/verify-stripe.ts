@@ -1,4 +1,5 @@
 import Stripe from "stripe";
+import { isValidDeliveryId } from "./delivery-id";
 import { DEFAULT_TOLERANCE_SECONDS, type VerificationResult } from "./verification-result";
 
 /** What the rest of the system needs from a verified Stripe event. */
@@ -59,7 +60,7 @@ export function verifyStripe(input: VerifyStripeInput): VerificationResult<Strip
     : undefined;
   if (!payload) return { ok: false, reason: "malformed_payload" };
   const { id, type, created, livemode, data } = payload;
-  if (typeof id !== "string" || !id.startsWith("evt_") || typeof type !== "string") {
+  if (typeof id !== "string" || !id.startsWith("evt_") || !isValidDeliveryId(id) || typeof type !== "string") {
     return { ok: false, reason: "malformed_payload" };
   }
   if (typeof created !== "number" || typeof livemode !== "boolean") {
