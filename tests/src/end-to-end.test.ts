@@ -3,6 +3,7 @@ import {
   AppProcess,
   checkoutSession,
   clerkUserEvent,
+  deleteQueueKeys,
   signClerk,
   signStripe,
   stripeEvent,
@@ -19,9 +20,9 @@ import { systemEnv } from "./system-env";
 let prisma: PrismaClient;
 let receiver: AppProcess;
 let worker: AppProcess;
+const env = systemEnv();
 
 beforeAll(async () => {
-  const env = systemEnv();
   [receiver, worker] = await Promise.all([AppProcess.start("receiver", env), AppProcess.start("worker", env)]);
   prisma = createPrismaClient({ databaseUrl: testServers().databaseUrl, poolMax: 2 });
 });
@@ -29,6 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([receiver?.stop(), worker?.stop()]);
   await prisma?.$disconnect();
+  await deleteQueueKeys(env.REDIS_URL as string, env.QUEUE_PREFIX as string);
 });
 
 async function postStripe(event: Record<string, unknown>): Promise<Response> {

@@ -22,3 +22,4 @@ export { freePort } from "./free-port";
 export { RedisServerProcess } from "./redis-server-process";
 export { AppProcess, type AppName } from "./app-process";
 export { PostgresServerProcess, type PostgresServerOptions } from "./postgres-server-process";
+export { deleteQueueKeys } from "./delete-queue-keys";
