@@ -1,0 +1,46 @@
+import { ConfigError } from "@wh/core";
+import { loadWorkerEnv } from "./env";
+
+const base = { REDIS_URL: "redis://127.0.0.1:6390", DATABASE_URL: "postgresql://u:p@127.0.0.1:5440/db" };
+
+describe("loadWorkerEnv", () => {
+  it("fills in production defaults", () => {
+    expect(loadWorkerEnv(base)).toMatchObject({
+      DATABASE_POOL_MAX: 10,
+      WORKER_CONCURRENCY: 4,
+      JOB_TIMEOUT_MS: 10_000,
+      LOCK_DURATION_MS: 30_000,
+      STALLED_INTERVAL_MS: 30_000,
+      MAX_STALLED_COUNT: 2,
+      QUEUE_PREFIX: "{wh}",
+      STRIPE_LIVEMODE: false,
+    });
+  });
+
+  it("refuses a concurrency the connection pool cannot serve", () => {
+    expect(() => loadWorkerEnv({ ...base, WORKER_CONCURRENCY: "8", DATABASE_POOL_MAX: "10" })).toThrow(
+      /WORKER_CONCURRENCY: two queues × 8 jobs .* DATABASE_POOL_MAX=10/,
+    );
+  });
+
+  it("refuses a job timeout that a job lock would not cover", () => {
+    expect(() => loadWorkerEnv({ ...base, JOB_TIMEOUT_MS: "20000", LOCK_DURATION_MS: "30000" })).toThrow(
+      /JOB_TIMEOUT_MS: must be at most half of LOCK_DURATION_MS=30000/,
+    );
+  });
+
+  it("names every missing or malformed variable without echoing values", () => {
+    let error: unknown;
+    try {
+      loadWorkerEnv({ DATABASE_URL: "mysql://secret-password@host/db", WORKER_CONCURRENCY: "many" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/REDIS_URL: is required/);
+    expect(message).toMatch(/DATABASE_URL: must start with postgresql:\/\//);
+    expect(message).toMatch(/WORKER_CONCURRENCY/);
+    expect(message).not.toContain("secret-password");
+  });
+});

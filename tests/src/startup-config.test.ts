@@ -1,0 +1,43 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+
+/** A process with a configuration that cannot work stops at once and says which variable is wrong. */
+const main = (app: string) => path.resolve(__dirname, "..", "..", "apps", app, "dist", "main.js");
+
+function start(app: string, env: Record<string, string>) {
+  const result = spawnSync(process.execPath, [main(app)], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    encoding: "utf8",
+    timeout: 20_000,
+  });
+  return { status: result.status, stderr: result.stderr };
+}
+
+it("the receiver refuses to start with a malformed webhook secret, without printing it", () => {
+  const { status, stderr } = start("receiver", {
+    REDIS_URL: "redis://127.0.0.1:6390",
+    STRIPE_WEBHOOK_SECRET: "sk_live_do_not_print_me_please",
+    CLERK_WEBHOOK_SECRET: "whsec_MDEyMzQ1Njc4OWFiY2RlZg==",
+  });
+  expect(status).toBe(1);
+  expect(stderr).toMatch(/STRIPE_WEBHOOK_SECRET: every secret must start with "whsec_"/);
+  expect(stderr).not.toContain("do_not_print_me");
+});
+
+it("the receiver refuses to start without its secrets", () => {
+  const { status, stderr } = start("receiver", { REDIS_URL: "redis://127.0.0.1:6390" });
+  expect(status).toBe(1);
+  expect(stderr).toMatch(/STRIPE_WEBHOOK_SECRET: is required/);
+  expect(stderr).toMatch(/CLERK_WEBHOOK_SECRET: is required/);
+});
+
+it("the worker refuses a concurrency its pool cannot serve", () => {
+  const { status, stderr } = start("worker", {
+    REDIS_URL: "redis://127.0.0.1:6390",
+    DATABASE_URL: "postgresql://postgres:postgres@127.0.0.1:5440/webhooks",
+    WORKER_CONCURRENCY: "20",
+    DATABASE_POOL_MAX: "10",
+  });
+  expect(status).toBe(1);
+  expect(stderr).toMatch(/WORKER_CONCURRENCY/);
+});
