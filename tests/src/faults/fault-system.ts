@@ -166,6 +166,15 @@ export class FaultSystem {
     return { startedTwice, foundSettled };
   }
 
+  /** Sum of every sample of one counter on the current worker's /metrics (0 when it has none yet). */
+  async workerMetric(name: string): Promise<number> {
+    const text = await (await fetch(`${this.worker.url}/metrics`)).text();
+    return text
+      .split("\n")
+      .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(" ") + 1)), 0);
+  }
+
   assertWorkerAlive(): void {
     const pid = this.currentWorker?.pid;
     if (pid === undefined) return;

@@ -38,14 +38,23 @@ it(`sends nothing to dead during a ${OUTAGE_MS / 1000} s Postgres outage and app
 
   await system.drain(EVENTS, 90_000);
   const verdict = await judge(system, system.load.ackedEvents());
+  // The same worker ran the whole test: its counters cover the outage.
+  const failedAttempts = await system.workerMetric("webhook_event_failed_attempts_total");
+  const deadCounted = await system.workerMetric("webhook_events_dead_total");
+  const attemptsSpent = [...(await system.db.ledger()).values()].filter((row) => row.attempts !== 1).length;
   report("postgres-outage", {
     ...runNumbers(system, verdict),
     outageMs: OUTAGE_MS,
     ackedDuringOutage,
     failedJobsAtOutageEnd: duringOutage.failed,
+    failedAttempts,
+    deadCounted,
+    rowsWithRetries: attemptsSpent,
   });
   // The receiver does not need Postgres: it kept acknowledging during the outage.
   expect(ackedDuringOutage).toBeGreaterThan(0);
   expect(duringOutage.failed).toBe(0);
   expectExactlyOnce(verdict);
+  // The outage cost no attempt: no failed attempt counted, every event completed on its first.
+  expect({ failedAttempts, deadCounted, attemptsSpent }).toEqual({ failedAttempts: 0, deadCounted: 0, attemptsSpent: 0 });
 }, 180_000);
