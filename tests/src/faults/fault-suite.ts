@@ -1,11 +1,16 @@
 import { PostgresServerProcess } from "@wh/testkit";
 import { FaultSystem, type FaultSystemOptions } from "./fault-system";
 
+export interface FaultSuite {
+  /** Starts the system of one test on the file's Postgres; it is closed after the test, pass or fail. */
+  start(options?: Omit<FaultSystemOptions, "postgres">): Promise<FaultSystem>;
+}
+
 /**
  * Registers the hooks of a fault test file: one private Postgres cluster for the file (tests
- * that stop Postgres must not stop anyone else's), and a system per test, always closed.
+ * that stop Postgres must not stop anyone else's, nor see their rows), and a system per test.
  */
-export function faultSuite(): { start: (options?: Omit<FaultSystemOptions, "postgres">) => Promise<FaultSystem>; postgres: () => PostgresServerProcess } {
+export function faultSuite(): FaultSuite {
   let postgres: PostgresServerProcess | undefined;
   let system: FaultSystem | undefined;
 
@@ -20,14 +25,10 @@ export function faultSuite(): { start: (options?: Omit<FaultSystemOptions, "post
     await postgres?.destroy();
   }, 60_000);
 
-  const current = () => {
-    if (!postgres) throw new Error("private Postgres not started");
-    return postgres;
-  };
   return {
-    postgres: current,
     async start(options = {}) {
-      system = await FaultSystem.start({ ...options, postgres: current() });
+      if (!postgres) throw new Error("the private Postgres did not start");
+      system = await FaultSystem.start({ ...options, postgres });
       return system;
     },
   };

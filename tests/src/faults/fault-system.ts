@@ -12,7 +12,7 @@ import { FaultDatabase } from "./fault-database";
 import { LoadDriver } from "./load-driver";
 
 /** Worker settings under which a dead worker's jobs are re-run within seconds, not minutes. */
-export const FAST_RECOVERY_WORKER_ENV: Record<string, string> = {
+const FAST_RECOVERY_WORKER_ENV: Record<string, string> = {
   JOB_TIMEOUT_MS: "2000",
   LOCK_DURATION_MS: "5000",
   STALLED_INTERVAL_MS: "2000",
@@ -31,9 +31,9 @@ export interface FaultSystemOptions {
 }
 
 /**
- * The system under test as real processes on private servers: a Redis of its own, a fresh
- * database on the file's private Postgres (both may be stopped by the test), the built receiver and a worker. The worker can be
- * killed and replaced; the receiver keeps running.
+ * The system under test as real processes on private servers: a Redis of its own and a fresh
+ * database on the file's private Postgres (a test may stop either), the built receiver and a
+ * worker. The worker can be killed and replaced while the receiver keeps running.
  */
 export class FaultSystem {
   readonly load: LoadDriver;
@@ -187,6 +187,7 @@ export class FaultSystem {
 
   /** Stops every process and server; never throws, so cleanup always completes. */
   async close(): Promise<void> {
+    this.load.abort();
     await Promise.all(this.apps.map((app) => stopApp(app, "SIGTERM", 5_000).catch(() => undefined)));
     await closeWebhookQueues(this.queues).catch(() => undefined);
     this.connection.disconnect();

@@ -35,6 +35,7 @@ export class LoadDriver {
   readonly records: DeliveryRecord[] = [];
   private readonly acked = new Map<string, FaultEvent>();
   private readonly unacked = new Map<string, FaultEvent>();
+  private aborted = false;
 
   constructor(private readonly receiverUrl: () => string) {}
 
@@ -43,7 +44,7 @@ export class LoadDriver {
     let next = 0;
     const startedAt = Date.now();
     const lane = async () => {
-      while (next < events.length) {
+      while (!this.aborted && next < events.length) {
         const index = next++;
         const event = events[index]!;
         if (options.ratePerSecond) {
@@ -56,9 +57,14 @@ export class LoadDriver {
     await Promise.all(Array.from({ length: Math.min(options.concurrency, events.length) }, lane));
   }
 
+  /** Ends every run after its requests in flight (cleanup after a failed test). */
+  abort(): void {
+    this.aborted = true;
+  }
+
   /** What a provider does with unacknowledged deliveries: send them again, a few rounds apart. */
   async resendUnacked(options: RunOptions & { rounds: number; pauseMs: number }): Promise<void> {
-    for (let round = 0; round < options.rounds && this.unacked.size > 0; round++) {
+    for (let round = 0; round < options.rounds && this.unacked.size > 0 && !this.aborted; round++) {
       if (round > 0) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
       await this.run([...this.unacked.values()], options);
     }

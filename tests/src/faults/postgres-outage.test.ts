@@ -49,7 +49,7 @@ it(`sends nothing to dead during a ${OUTAGE_MS / 1000} s Postgres outage and app
     failedJobsAtOutageEnd: duringOutage.failed,
     failedAttempts,
     deadCounted,
-    rowsWithRetries: attemptsSpent,
+    attemptsSpent,
   });
   // The receiver does not need Postgres: it kept acknowledging during the outage.
   expect(ackedDuringOutage).toBeGreaterThan(0);
