@@ -1,7 +1,8 @@
 // Prints the comparison table of one scripts/load.sh run: the bare baseline and the receiver under
 // the same artillery phase (from artillery's --output JSON reports), then what the worker did with
 // the receiver's deliveries (from wait-for-drain.js's JSON).
-// Usage: node loadtest/compare-reports.js --baseline FILE --receiver FILE [--drain FILE] [--title TEXT]
+// Usage: node loadtest/compare-reports.js --baseline FILE --receiver FILE [--drain FILE]
+//          [--worker-after-load] [--title TEXT]
 "use strict";
 
 const { readFileSync } = require("node:fs");
@@ -50,7 +51,43 @@ function table(rows) {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
   return rows
     .map((row) => row.map((cell, column) => (column === 0 ? String(cell).padEnd(widths[column]) : String(cell).padStart(widths[column]))).join("   "))
-    .join("\n");
+    .join("\n")
+    .replace(/ +$/gm, "");
+}
+
+/**
+ * What the worker did with the receiver's deliveries. Worker running during the load: its rate
+ * over first receipt -> last effect, the backlog left when the load ended, receipt -> effect
+ * latency. Worker started after the load: its rate over first -> last effect on a full backlog.
+ */
+function workerLines(drain, recv, workerAfterLoad) {
+  const seconds = (from, to) => (from === null || to === null || from === undefined ? null : (to - from) / 1000);
+  const statuses = Object.entries(drain.byStatus)
+    .map(([status, count]) => `${status} ${count}`)
+    .join(", ");
+  const rows = [
+    [workerAfterLoad ? "worker, started after the load (ledger)" : "worker, running during the load (ledger)", "value", ""],
+    ["deliveries accepted by the receiver", drain.expected, ""],
+    ["deliveries settled by the worker", drain.settled, statuses ? `(${statuses})` : ""],
+    ["outcome", drain.outcome, ""],
+  ];
+  if (workerAfterLoad) {
+    const window = seconds(drain.firstProcessedAt, drain.lastProcessedAt);
+    rows.push(
+      ["applied per second", window ? fixed(drain.settled / window) : "-", "(first effect -> last effect)"],
+      ["time to drain the backlog (s)", fixed(window), ""],
+    );
+  } else {
+    const window = seconds(drain.firstReceivedAt, drain.lastProcessedAt);
+    const afterLoad = seconds(recv.lastCounterAt, drain.lastProcessedAt);
+    const e2e = drain.endToEndMs;
+    rows.push(
+      ["applied per second", window ? fixed(drain.settled / window) : "-", window ? `(first receipt -> last effect: ${fixed(window)} s)` : ""],
+      ["time to drain after the load ended (s)", afterLoad === null ? "-" : fixed(Math.max(0, afterLoad)), ""],
+      ["receipt -> effect p50 / p95 / p99 (ms)", `${e2e.p50 ?? "-"} / ${e2e.p95 ?? "-"} / ${e2e.p99 ?? "-"}`, ""],
+    );
+  }
+  return table(rows).split("\n");
 }
 
 function main() {
@@ -60,10 +97,11 @@ function main() {
       receiver: { type: "string" },
       drain: { type: "string" },
       title: { type: "string" },
+      "worker-after-load": { type: "boolean", default: false },
     },
   });
   if (!values.baseline || !values.receiver) {
-    process.stderr.write("usage: compare-reports.js --baseline FILE --receiver FILE [--drain FILE] [--title TEXT]\n");
+    process.stderr.write("usage: compare-reports.js --baseline FILE --receiver FILE [--drain FILE] [--worker-after-load] [--title TEXT]\n");
     process.exit(2);
   }
   const base = artilleryStats(readJson(values.baseline));
@@ -86,37 +124,7 @@ function main() {
     if (stats.errors > 0) lines.push(`${name} errors: ${JSON.stringify(stats.errorKinds)}`);
   }
 
-  if (values.drain) {
-    const drain = readJson(values.drain);
-    const windowSeconds =
-      drain.firstReceivedAt !== null && drain.lastProcessedAt !== null
-        ? (drain.lastProcessedAt - drain.firstReceivedAt) / 1000
-        : null;
-    const drainSeconds =
-      drain.lastProcessedAt !== null && recv.lastCounterAt !== null
-        ? Math.max(0, (drain.lastProcessedAt - recv.lastCounterAt) / 1000)
-        : null;
-    const statuses = Object.entries(drain.byStatus)
-      .map(([status, count]) => `${status} ${count}`)
-      .join(", ");
-    const e2e = drain.endToEndMs;
-    lines.push(
-      "",
-      table([
-        ["worker (Postgres ledger)", "value", ""],
-        ["deliveries accepted by the receiver", drain.expected, ""],
-        ["deliveries settled by the worker", drain.settled, statuses ? `(${statuses})` : ""],
-        ["outcome", drain.outcome, ""],
-        [
-          "applied per second",
-          windowSeconds ? fixed(drain.settled / windowSeconds) : "-",
-          windowSeconds ? `(first receipt -> last effect: ${fixed(windowSeconds)} s)` : "",
-        ],
-        ["time to drain after the load ended (s)", fixed(drainSeconds), ""],
-        ["receipt -> effect p50 / p95 / p99 (ms)", `${e2e.p50 ?? "-"} / ${e2e.p95 ?? "-"} / ${e2e.p99 ?? "-"}`, ""],
-      ]).replace(/ +$/gm, ""),
-    );
-  }
+  if (values.drain) lines.push("", ...workerLines(readJson(values.drain), recv, values["worker-after-load"]));
   process.stdout.write(`${lines.join("\n")}\n`);
   // A benchmark with failed requests measured something else: make it visible to the caller.
   return base.errors + recv.errors > 0 ? 1 : 0;

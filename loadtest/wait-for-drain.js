@@ -58,6 +58,7 @@ async function timings(client, prefixes) {
   const { rows } = await client.query(
     `SELECT count(*)::int AS n,
             min(received_at) AS first_received,
+            min(processed_at) AS first_processed,
             max(processed_at) AS last_processed,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - received_at)) * 1000 AS p50,
             percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - received_at)) * 1000 AS p95,
@@ -71,6 +72,7 @@ async function timings(client, prefixes) {
   const ms = (value) => (value === null ? null : Math.round(Number(value)));
   return {
     firstReceivedAt: row.first_received ? row.first_received.getTime() : null,
+    firstProcessedAt: row.first_processed ? row.first_processed.getTime() : null,
     lastProcessedAt: row.last_processed ? row.last_processed.getTime() : null,
     endToEndMs: { p50: ms(row.p50), p95: ms(row.p95), p99: ms(row.p99), max: ms(row.max) },
   };

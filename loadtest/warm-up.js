@@ -42,7 +42,8 @@ async function main() {
   const lane = async () => {
     while (remaining > 0) {
       remaining -= 1;
-      accepted += await flow(baseUrl);
+      const sent = await flow(baseUrl); // not `accepted += await …`: that reads `accepted` before awaiting
+      accepted += sent;
     }
   };
   await Promise.all(Array.from({ length: Number(concurrencyArg) }, lane));

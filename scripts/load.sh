@@ -7,7 +7,8 @@ set -euo pipefail
 
 usage() {
   cat <<'HELP'
-Usage: bash scripts/load.sh [--rate N] [--duration S] [--drain-timeout S] [--warm-up N] [--keep-data]
+Usage: bash scripts/load.sh [--rate N] [--duration S] [--drain-timeout S] [--warm-up N]
+                           [--worker-during-load] [--keep-data]
 
 Measures what the receiver costs over a bare server, and how fast the worker applies what it
 accepted. In one run, on free 127.0.0.1 ports:
@@ -17,18 +18,26 @@ accepted. In one run, on free 127.0.0.1 ports:
      only when loadtest/package-lock.json changed)
   2. start a bare baseline (Express + express.raw, answers 200, nothing else), the built receiver
      and the built worker, on a dedicated BullMQ prefix {whload-<run id>}
-  3. warm both servers up, then run the same artillery phase against the baseline, then against
-     the receiver: N virtual users a second for S seconds, each a customer sending three signed
-     deliveries (Clerk user.created, Stripe checkout.session.completed,
+  3. warm all three up, stop the worker, then run the same artillery phase against the baseline,
+     then against the receiver: N virtual users a second for S seconds, each a customer sending
+     three signed deliveries (Clerk user.created, Stripe checkout.session.completed,
      customer.subscription.created) with fresh ids and timestamps
-  4. wait (at most the drain timeout) until the worker has settled every accepted delivery in
-     the webhook_events ledger, then print the comparison table
+  4. start the worker again and wait (at most the drain timeout) until it has settled every
+     accepted delivery in the webhook_events ledger, then print the comparison table
+
+By default the worker is stopped while artillery runs: on a small machine the worker and
+Postgres would otherwise take the CPU the receiver needs, and the receiver/baseline ratio would
+measure that contention instead of the receiver (the baseline runs with an idle machine). The
+worker's figure is then its capacity: how fast it works off the whole backlog.
+--worker-during-load keeps the worker running instead: the end-to-end picture on one machine
+(receipt -> effect latency, backlog left when the load ends).
 
 Options (environment variables in brackets):
   --rate N            virtual users (sign-up flows) per second, 3 requests each  [LOAD_RATE, 17]
   --duration S        length of each measured phase in seconds                   [LOAD_DURATION, 20]
   --drain-timeout S   how long to wait for the worker after the load             [LOAD_DRAIN_TIMEOUT, 120]
   --warm-up N         sign-up flows sent to each server before measuring         [LOAD_WARMUP_FLOWS, 30]
+  --worker-during-load  keep the worker running while artillery runs            [LOAD_WORKER_DURING=1]
   --keep-data         keep the run's users, ledger rows and Redis keys
   -h, --help          this text
 
@@ -44,6 +53,7 @@ DURATION="${LOAD_DURATION:-20}"
 DRAIN_TIMEOUT="${LOAD_DRAIN_TIMEOUT:-120}"
 WARMUP_FLOWS="${LOAD_WARMUP_FLOWS:-30}"
 KEEP_DATA=0
+WORKER_DURING_LOAD="${LOAD_WORKER_DURING:-0}"
 
 usage_error() {
   printf 'load.sh: %s\n' "$1" >&2
@@ -68,6 +78,7 @@ while (($# > 0)); do
     --drain-timeout=*) DRAIN_TIMEOUT="${1#*=}"; shift ;;
     --warm-up=*) WARMUP_FLOWS="${1#*=}"; shift ;;
     --keep-data) KEEP_DATA=1; shift ;;
+    --worker-during-load) WORKER_DURING_LOAD=1; shift ;;
     *) usage_error "unknown argument: $1" ;;
   esac
 done
@@ -80,6 +91,7 @@ check_int --rate "$RATE" 1 200
 check_int --duration "$DURATION" 1 300
 check_int --drain-timeout "$DRAIN_TIMEOUT" 1 1800
 check_int --warm-up "$WARMUP_FLOWS" 0 1000
+[[ $WORKER_DURING_LOAD == 0 || $WORKER_DURING_LOAD == 1 ]] || usage_error "LOAD_WORKER_DURING must be 0 or 1"
 
 # shellcheck source=scripts/lib/bootstrap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
@@ -127,22 +139,28 @@ running() {
   [[ $state != Z && $state != X ]]
 }
 
-# Stops what this script started (SIGTERM, then SIGKILL after 30 s: the worker's own shutdown
-# deadline is 25 s), then removes the run's data. Runs on every exit, Ctrl-C included.
+# stop_process NAME: SIGTERM, then SIGKILL after 30 s (the worker's own shutdown deadline is 25 s).
+stop_process() {
+  local name=$1 pid deadline
+  pid="${PIDS[$name]:-}"
+  [[ -n $pid ]] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  deadline=$((SECONDS + 30))
+  while running "$pid" && ((SECONDS < deadline)); do sleep 0.2; done
+  if running "$pid"; then
+    log "$name (pid $pid) did not stop within 30 s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+  unset "PIDS[$name]"
+}
+
+# Stops what this script started, then removes the run's data. Runs on every exit, Ctrl-C included.
 cleanup() {
-  local status=$? name pid deadline
+  local status=$? name
   trap - EXIT INT TERM
   for name in "${!PIDS[@]}"; do kill -TERM "${PIDS[$name]}" 2>/dev/null || true; done
-  deadline=$((SECONDS + 30))
-  for name in "${!PIDS[@]}"; do
-    pid="${PIDS[$name]}"
-    while running "$pid" && ((SECONDS < deadline)); do sleep 0.2; done
-    if running "$pid"; then
-      log "$name (pid $pid) did not stop within 30 s; killing it"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-  done
+  for name in "${!PIDS[@]}"; do stop_process "$name"; done
   if ((KEEP_DATA)); then
     log "kept the run's data: ids contain $RUN_ID, queue prefix $QUEUE_PREFIX"
   else
@@ -155,12 +173,17 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# start_background NAME COMMAND...: output to RUN_DIR/NAME.log
+# start_background NAME COMMAND...: output appended to RUN_DIR/NAME.log
 start_background() {
   local name=$1
   shift
-  "$@" >"$RUN_DIR/$name.log" 2>&1 &
+  "$@" >>"$RUN_DIR/$name.log" 2>&1 &
   PIDS[$name]=$!
+}
+
+start_worker() {
+  start_background worker env WORKER_HOST=127.0.0.1 WORKER_PORT="${PORTS[2]}" QUEUE_PREFIX="$QUEUE_PREFIX" \
+    node apps/worker/dist/main.js
 }
 
 # wait_ready NAME URL: the process answers 2xx there within 30 s, or the run stops with its log.
@@ -177,8 +200,7 @@ export LOG_LEVEL="${LOG_LEVEL:-info}"
 start_background baseline node "$LOADTEST_DIR/baseline-server.js" "${PORTS[0]}"
 start_background receiver env RECEIVER_HOST=127.0.0.1 RECEIVER_PORT="${PORTS[1]}" QUEUE_PREFIX="$QUEUE_PREFIX" \
   node apps/receiver/dist/main.js
-start_background worker env WORKER_HOST=127.0.0.1 WORKER_PORT="${PORTS[2]}" QUEUE_PREFIX="$QUEUE_PREFIX" \
-  node apps/worker/dist/main.js
+start_worker
 wait_ready baseline "$BASELINE_URL/healthz"
 wait_ready receiver "$RECEIVER_URL/readyz"
 wait_ready worker "$WORKER_URL/readyz"
@@ -216,8 +238,17 @@ run_artillery() {
   fi
 }
 
+if ((WORKER_DURING_LOAD == 0)); then
+  log "stopping the worker while artillery runs (--worker-during-load keeps it running)"
+  stop_process worker
+fi
 run_artillery baseline "$BASELINE_URL"
 run_artillery receiver "$RECEIVER_URL"
+if ((WORKER_DURING_LOAD == 0)); then
+  log "starting the worker on the backlog"
+  start_worker
+  wait_ready worker "$WORKER_URL/readyz"
+fi
 
 log "waiting for the worker to settle every accepted delivery (at most $DRAIN_TIMEOUT s)"
 drain_status=0
@@ -226,8 +257,10 @@ node "$LOADTEST_DIR/wait-for-drain.js" --run-id "$RUN_ID" --report "$RUN_DIR/rec
 [[ -s $RUN_DIR/drain.json ]] || exit 1
 
 compare_status=0
+COMPARE_MODE=()
+((WORKER_DURING_LOAD)) || COMPARE_MODE=(--worker-after-load)
 node "$LOADTEST_DIR/compare-reports.js" --baseline "$RUN_DIR/baseline.json" --receiver "$RUN_DIR/receiver.json" \
-  --drain "$RUN_DIR/drain.json" \
+  --drain "$RUN_DIR/drain.json" "${COMPARE_MODE[@]}" \
   --title "Load test $RUN_ID: $RATE sign-up flows/s x 3 signed deliveries for $DURATION s per target, 127.0.0.1, $(nproc) cores" |
   tee "$RUN_DIR/summary.txt" || compare_status=$?
 
