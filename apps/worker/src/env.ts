@@ -9,6 +9,7 @@ import {
   redisUrl,
 } from "@wh/core";
 import { z } from "zod";
+import { scheduleEnvFields } from "./schedules/schedule-env";
 
 const workerEnvSchema = z
   .object({
@@ -37,6 +38,7 @@ const workerEnvSchema = z
     /** In-flight jobs get this long to finish on SIGTERM before the worker closes anyway. */
     SHUTDOWN_DEADLINE_MS: positiveInt(25_000),
     LOG_LEVEL: logLevel,
+    ...scheduleEnvFields,
   })
   .superRefine((env, ctx) => {
     if (env.WORKER_CONCURRENCY * 2 + 1 > env.DATABASE_POOL_MAX) {

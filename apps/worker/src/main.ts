@@ -3,6 +3,7 @@ import { createPrismaClient } from "@wh/db";
 import { createWorkerConnection } from "@wh/queue";
 import { loadWorkerEnv } from "./env";
 import { startHealthServer } from "./health-server";
+import { scheduleSettingsFromEnv, startSchedules } from "./schedules/start-schedules";
 import { startWebhookWorkers } from "./start-webhook-workers";
 import { createWorkerMetrics } from "./worker-metrics";
 
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
       return (await redis.ping()) === "PONG";
     },
   });
+  const schedules = await startSchedules(scheduleSettingsFromEnv(env, redis), { prisma, log });
   log.info({ concurrency: env.WORKER_CONCURRENCY, queues: workers.map((w) => w.name) }, "worker started");
 
   let stopping = false;
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
       log.warn("in-flight jobs did not finish in time; their locks expire and another worker re-runs them");
       await Promise.all(workers.map((worker) => worker.close(true)));
     }
+    await schedules.close(true);
     await prisma.$disconnect();
     redis.disconnect();
     log.info("worker stopped");

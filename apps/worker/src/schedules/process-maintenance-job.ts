@@ -1,0 +1,31 @@
+import type { Logger } from "@wh/core";
+import type { PrismaClient } from "@wh/db";
+import { MAINTENANCE_JOBS } from "@wh/queue";
+import { UnrecoverableError, type Job } from "bullmq";
+import { runLedgerCleanup, type LedgerCleanupSettings, type LedgerCleanupSummary } from "./run-ledger-cleanup";
+import { runUsageReset, type UsageResetSummary } from "./run-usage-reset";
+
+export interface MaintenanceDependencies {
+  prisma: PrismaClient;
+  log: Logger;
+  /** Injected by tests; the system clock otherwise. */
+  clock: () => Date;
+  usageResetTimeoutMs: number;
+  cleanup: LedgerCleanupSettings;
+}
+
+type MaintenanceJob = Pick<Job, "id" | "name" | "timestamp">;
+
+/** The processor of the maintenance queue: one branch per job name. Throws to retry. */
+export function createMaintenanceProcessor(deps: MaintenanceDependencies) {
+  return async (job: MaintenanceJob): Promise<UsageResetSummary | LedgerCleanupSummary> => {
+    switch (job.name) {
+      case MAINTENANCE_JOBS.usageMonthlyReset:
+        return runUsageReset(job, { ...deps, timeoutMs: deps.usageResetTimeoutMs });
+      case MAINTENANCE_JOBS.ledgerCleanup:
+        return runLedgerCleanup(deps, deps.cleanup);
+      default:
+        throw new UnrecoverableError(`unknown maintenance job ${job.name}`);
+    }
+  };
+}

@@ -1,0 +1,47 @@
+import { closeEndedPeriods } from "@wh/billing";
+import type { Logger } from "@wh/core";
+import type { PrismaClient } from "@wh/db";
+import { scheduledTimeOf } from "@wh/queue";
+
+export interface UsageResetSummary {
+  scheduledFor: string;
+  /** Every period that ended at or before this instant is closed now. */
+  through: string;
+  closed: string[];
+  alreadyClosed: string[];
+}
+
+/**
+ * One run of the monthly usage reset. The periods it must close follow from the time the job was
+ * scheduled for, not from the clock: a run scheduled for December 1st closes November even on a
+ * worker whose clock still says November 30th. A run that starts late also closes whatever else
+ * has ended by now, so one late occurrence after downtime catches up on every missed month.
+ * Closing is idempotent per period, so retries, concurrent runs and late runs apply nothing twice.
+ */
+export async function runUsageReset(
+  job: { id?: string; name: string; timestamp: number },
+  deps: { prisma: PrismaClient; log: Logger; clock: () => Date; timeoutMs: number },
+): Promise<UsageResetSummary> {
+  const scheduledFor = scheduledTimeOf(job);
+  const now = deps.clock();
+  const through = new Date(Math.max(scheduledFor.getTime(), now.getTime()));
+  const results = await closeEndedPeriods(deps.prisma, through, {
+    closedBy: job.id ?? job.name,
+    timeoutMs: deps.timeoutMs,
+  });
+  for (const result of results) {
+    if (result.outcome !== "closed") continue;
+    deps.log.info(
+      { jobId: job.id, periodStart: result.periodStart, totals: result.totals, opened: result.opened },
+      "usage period closed",
+    );
+  }
+  const summary: UsageResetSummary = {
+    scheduledFor: scheduledFor.toISOString(),
+    through: through.toISOString(),
+    closed: results.filter((result) => result.outcome === "closed").map((result) => result.periodStart),
+    alreadyClosed: results.filter((result) => result.outcome === "already_closed").map((result) => result.periodStart),
+  };
+  deps.log.info({ jobId: job.id, ...summary }, "usage reset done");
+  return summary;
+}

@@ -1,0 +1,29 @@
+import { positiveInt } from "@wh/core";
+import { DEFAULT_LEDGER_CLEANUP_PATTERN, DEFAULT_USAGE_RESET_PATTERN } from "@wh/queue";
+import { z } from "zod";
+import { MIN_RETENTION_DAYS } from "./delete-settled-webhook-events";
+
+const cronPattern = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\S+(\s+\S+){4,5}$/, "must be a cron pattern of 5 fields (or 6 with seconds), evaluated in UTC")
+    .default(fallback);
+
+/** The worker's variables for the job schedulers (spread into its env schema). */
+export const scheduleEnvFields = {
+  /** Cron (UTC) of the monthly usage reset; every worker upserts the scheduler at start. */
+  USAGE_RESET_PATTERN: cronPattern(DEFAULT_USAGE_RESET_PATTERN),
+  /** Budget of the transaction that closes one usage period. */
+  USAGE_RESET_TIMEOUT_MS: positiveInt(60_000),
+  /** Cron (UTC) of the daily ledger cleanup. */
+  LEDGER_CLEANUP_PATTERN: cronPattern(DEFAULT_LEDGER_CLEANUP_PATTERN),
+  /** Settled webhook_events rows older than this many days are deleted; dead and failed rows stay. */
+  WEBHOOK_EVENT_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(MIN_RETENTION_DAYS, `must be at least ${MIN_RETENTION_DAYS}: providers retry for up to 3 days`)
+    .default(30),
+  /** Rows per DELETE statement of the cleanup, so no statement holds many locks for long. */
+  LEDGER_CLEANUP_BATCH_SIZE: positiveInt(1_000),
+};

@@ -1,0 +1,111 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "@wh/core";
+import type { PrismaClient } from "@wh/db";
+import {
+  createMaintenanceQueue,
+  MAINTENANCE_JOB_OPTIONS,
+  MAINTENANCE_JOBS,
+  MAINTENANCE_QUEUE_NAME,
+  upsertMaintenanceSchedulers,
+} from "@wh/queue";
+import { Worker, type Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { WorkerEnv } from "../env";
+import { createMaintenanceProcessor } from "./process-maintenance-job";
+
+export interface ScheduleSettings {
+  /** maxRetriesPerRequest null, like the webhook workers' (BullMQ duplicates it for blocking reads). */
+  connection: Redis;
+  queuePrefix: string;
+  usageResetPattern: string;
+  usageResetTimeoutMs: number;
+  ledgerCleanupPattern: string;
+  retentionDays: number;
+  cleanupBatchSize: number;
+  lockDurationMs: number;
+  /** How often the worker looks for maintenance jobs whose worker died. */
+  stalledIntervalMs: number;
+}
+
+export interface Schedules {
+  queue: Queue;
+  worker: Worker;
+  /** Lets a running job finish, then stops. */
+  close(force?: boolean): Promise<void>;
+}
+
+export function scheduleSettingsFromEnv(env: WorkerEnv, connection: Redis): ScheduleSettings {
+  return {
+    connection,
+    queuePrefix: env.QUEUE_PREFIX,
+    usageResetPattern: env.USAGE_RESET_PATTERN,
+    usageResetTimeoutMs: env.USAGE_RESET_TIMEOUT_MS,
+    ledgerCleanupPattern: env.LEDGER_CLEANUP_PATTERN,
+    retentionDays: env.WEBHOOK_EVENT_RETENTION_DAYS,
+    cleanupBatchSize: env.LEDGER_CLEANUP_BATCH_SIZE,
+    lockDurationMs: env.LOCK_DURATION_MS,
+    stalledIntervalMs: env.STALLED_INTERVAL_MS,
+  };
+}
+
+/**
+ * Registers the job schedulers (idempotent: every worker does it at every start), starts the
+ * worker of the maintenance queue, and queues a catch-up run of the usage reset: after downtime,
+ * BullMQ runs at most one late occurrence (and re-registering a scheduler replaces a missed one),
+ * so a starting worker checks itself that every ended period is closed. The catch-up is a job so
+ * that it is retried while Postgres is down and shows in Bull Board like the scheduled runs.
+ */
+export async function startSchedules(
+  settings: ScheduleSettings,
+  deps: { prisma: PrismaClient; log: Logger; clock?: () => Date },
+): Promise<Schedules> {
+  const log = deps.log.child({ queue: MAINTENANCE_QUEUE_NAME });
+  const queue = createMaintenanceQueue(settings.connection, settings.queuePrefix);
+  queue.on("error", (error) => log.warn({ err: error.message }, "maintenance queue error"));
+  await upsertMaintenanceSchedulers(queue, {
+    usageResetPattern: settings.usageResetPattern,
+    ledgerCleanupPattern: settings.ledgerCleanupPattern,
+  });
+
+  const processor = createMaintenanceProcessor({
+    prisma: deps.prisma,
+    log,
+    clock: deps.clock ?? (() => new Date()),
+    usageResetTimeoutMs: settings.usageResetTimeoutMs,
+    cleanup: { retentionDays: settings.retentionDays, batchSize: settings.cleanupBatchSize },
+  });
+  const worker = new Worker(MAINTENANCE_QUEUE_NAME, processor, {
+    connection: settings.connection,
+    prefix: settings.queuePrefix,
+    concurrency: 1,
+    lockDuration: settings.lockDurationMs,
+    stalledInterval: settings.stalledIntervalMs,
+  });
+  worker.on("error", (error) => log.error({ err: error.message }, "maintenance worker error"));
+  await worker.waitUntilReady();
+  worker.on("failed", (job, error) => {
+    const final = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
+    const context = { jobId: job?.id, name: job?.name, attempt: job?.attemptsMade, err: error.message };
+    if (final) log.error({ ...context, alert: "maintenance_job_failed" }, "maintenance job failed for good");
+    else log.warn(context, "maintenance job failed, will retry");
+  });
+
+  // Job ids may not contain ':' nor be integers.
+  await queue.add(MAINTENANCE_JOBS.usageMonthlyReset, { trigger: "startup" }, {
+    ...MAINTENANCE_JOB_OPTIONS,
+    jobId: `usage-catch-up-${Date.now()}-${randomUUID().slice(0, 8)}`,
+  });
+  log.info(
+    { usageResetPattern: settings.usageResetPattern, ledgerCleanupPattern: settings.ledgerCleanupPattern },
+    "job schedulers registered",
+  );
+
+  return {
+    queue,
+    worker,
+    async close(force = false) {
+      await worker.close(force);
+      await queue.close();
+    },
+  };
+}
