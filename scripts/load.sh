@@ -85,7 +85,9 @@ done
 
 # check_int NAME VALUE MIN MAX: bounded on purpose, this runs on shared 2-core machines.
 check_int() {
-  [[ $2 =~ ^[0-9]+$ ]] && (($2 >= $3 && $2 <= $4)) || usage_error "$1 must be a whole number from $3 to $4, got '$2'"
+  if ! [[ $2 =~ ^(0|[1-9][0-9]{0,5})$ ]] || (($2 < $3 || $2 > $4)); then
+    usage_error "$1 must be a whole number from $3 to $4, got '$2'"
+  fi
 }
 check_int --rate "$RATE" 1 200
 check_int --duration "$DURATION" 1 300
@@ -181,6 +183,19 @@ start_background() {
   PIDS[$name]=$!
 }
 
+# await_child NAME COMMAND...: runs COMMAND as a background child and waits for it, so that a
+# signal reaches the cleanup at once (bash defers traps while a foreground command runs) and the
+# cleanup stops the child too. Returns the command's exit status.
+await_child() {
+  local name=$1 status=0
+  shift
+  "$@" &
+  PIDS[$name]=$!
+  wait "${PIDS[$name]}" || status=$?
+  unset "PIDS[$name]"
+  return "$status"
+}
+
 start_worker() {
   start_background worker env WORKER_HOST=127.0.0.1 WORKER_PORT="${PORTS[2]}" QUEUE_PREFIX="$QUEUE_PREFIX" \
     node apps/worker/dist/main.js
@@ -209,28 +224,27 @@ wait_ready worker "$WORKER_URL/readyz"
 
 if ((WARMUP_FLOWS > 0)); then
   log "warming up: $WARMUP_FLOWS sign-up flows to each server"
-  LOADTEST_RUN_ID="${RUN_ID}w" node "$LOADTEST_DIR/warm-up.js" "$BASELINE_URL" "$WARMUP_FLOWS" >/dev/null
-  warm_accepted="$(LOADTEST_RUN_ID="${RUN_ID}w" node "$LOADTEST_DIR/warm-up.js" "$RECEIVER_URL" "$WARMUP_FLOWS")"
+  LOADTEST_RUN_ID="${RUN_ID}w" await_child warm-up node "$LOADTEST_DIR/warm-up.js" "$BASELINE_URL" "$WARMUP_FLOWS" >/dev/null
+  LOADTEST_RUN_ID="${RUN_ID}w" await_child warm-up node "$LOADTEST_DIR/warm-up.js" "$RECEIVER_URL" "$WARMUP_FLOWS" \
+    >"$RUN_DIR/warm-up-accepted.txt"
   # the measured phase starts with an idle worker
-  node "$LOADTEST_DIR/wait-for-drain.js" --run-id "${RUN_ID}w" --expected "$warm_accepted" --timeout 60 \
-    --worker-pid "${PIDS[worker]}" --out "$RUN_DIR/warm-up-drain.json"
+  await_child drain node "$LOADTEST_DIR/wait-for-drain.js" --run-id "${RUN_ID}w" \
+    --expected "$(<"$RUN_DIR/warm-up-accepted.txt")" --timeout 60 --worker-pid "${PIDS[worker]}" \
+    --out "$RUN_DIR/warm-up-drain.json"
 fi
 
 # --------------------------------------------------------------- measure ----
 
 OVERRIDES="{\"config\":{\"phases\":[{\"name\":\"steady\",\"duration\":$DURATION,\"arrivalRate\":$RATE}]}}"
 
-# run_artillery NAME URL: the measured phase against URL, report in RUN_DIR/NAME.json. Bounded by
-# `timeout`; run in the background and waited for so that Ctrl-C reaches the cleanup at once.
+# run_artillery NAME URL: the measured phase against URL, report in RUN_DIR/NAME.json, bounded by
+# `timeout`.
 run_artillery() {
   local name=$1 url=$2 status=0
   log "artillery against the $name: $RATE flows/s x 3 requests for $DURATION s"
-  LOADTEST_RUN_ID="$RUN_ID" timeout --kill-after=10 $((DURATION + 120)) \
+  LOADTEST_RUN_ID="$RUN_ID" await_child artillery timeout --kill-after=10 $((DURATION + 120)) \
     "$LOADTEST_DIR/node_modules/.bin/artillery" run --target "$url" --overrides "$OVERRIDES" \
-    --output "$RUN_DIR/$name.json" "$LOADTEST_DIR/webhook-signups.yml" >"$RUN_DIR/artillery-$name.log" 2>&1 &
-  PIDS[artillery]=$!
-  wait "${PIDS[artillery]}" || status=$?
-  unset 'PIDS[artillery]'
+    --output "$RUN_DIR/$name.json" "$LOADTEST_DIR/webhook-signups.yml" >"$RUN_DIR/artillery-$name.log" 2>&1 || status=$?
   if ((status != 0)) || [[ ! -s $RUN_DIR/$name.json ]]; then
     log "artillery against the $name failed (exit $status); last lines of its output:"
     tail -n 20 "$RUN_DIR/artillery-$name.log" >&2 || true
@@ -252,7 +266,7 @@ fi
 
 log "waiting for the worker to settle every accepted delivery (at most $DRAIN_TIMEOUT s)"
 drain_status=0
-node "$LOADTEST_DIR/wait-for-drain.js" --run-id "$RUN_ID" --report "$RUN_DIR/receiver.json" \
+await_child drain node "$LOADTEST_DIR/wait-for-drain.js" --run-id "$RUN_ID" --report "$RUN_DIR/receiver.json" \
   --timeout "$DRAIN_TIMEOUT" --worker-pid "${PIDS[worker]}" --out "$RUN_DIR/drain.json" || drain_status=$?
 [[ -s $RUN_DIR/drain.json ]] || exit 1
 
