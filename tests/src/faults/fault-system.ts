@@ -153,17 +153,22 @@ export class FaultSystem {
     }).catch(() => undefined);
   }
 
-  /** Completed jobs that were started more than once, and those whose run found the ledger settled. */
-  async reruns(): Promise<{ startedTwice: number; foundSettled: number }> {
-    let startedTwice = 0;
-    let foundSettled = 0;
+  /**
+   * How the completed jobs ran. BullMQ counts a run when a job becomes active (attemptsStarted)
+   * and an attempt when a run ends in success or failure (attemptsMade), so the difference is
+   * runs that never ended: abandoned by a dead or stopping worker (then re-run as stalled), or
+   * handed back by the worker's pause on a database outage.
+   */
+  async jobRuns(): Promise<{ interrupted: number; retriedAfterFailure: number; foundSettled: number }> {
+    const runs = { interrupted: 0, retriedAfterFailure: 0, foundSettled: 0 };
     for (const queue of Object.values(this.queues)) {
       for (const job of await queue.getJobs(["completed"], 0, -1)) {
-        if (job.attemptsStarted > 1) startedTwice++;
-        if ((job.returnvalue as { alreadySettled?: boolean } | null)?.alreadySettled) foundSettled++;
+        runs.interrupted += Math.max(0, job.attemptsStarted - job.attemptsMade);
+        if (job.attemptsMade > 1) runs.retriedAfterFailure++;
+        if ((job.returnvalue as { alreadySettled?: boolean } | null)?.alreadySettled) runs.foundSettled++;
       }
     }
-    return { startedTwice, foundSettled };
+    return runs;
   }
 
   /** Sum of every sample of one counter on the current worker's /metrics (0 when it has none yet). */

@@ -9,9 +9,9 @@ import { expectExactlyOnce, judge, report, runNumbers } from "./fault-verdict";
  */
 const suite = faultSuite();
 
-const EVENTS = 1_500;
+const EVENTS = 1_000;
 /** Delivered before Redis stops; all of them must be acknowledged and survive the restart. */
-const BURST = 400;
+const BURST = 300;
 /** How long Redis stays down once the receiver has answered its first 503s. */
 const OUTAGE_MS = 3_000;
 
