@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     },
     { prisma, log, metrics },
   );
+  const schedules = await startSchedules(scheduleSettingsFromEnv(env, redis), { prisma, log });
   const health = await startHealthServer({
     port: env.WORKER_PORT,
     host: env.WORKER_HOST,
@@ -37,7 +38,6 @@ async function main(): Promise<void> {
       return (await redis.ping()) === "PONG";
     },
   });
-  const schedules = await startSchedules(scheduleSettingsFromEnv(env, redis), { prisma, log });
   log.info({ concurrency: env.WORKER_CONCURRENCY, queues: workers.map((w) => w.name) }, "worker started");
 
   let stopping = false;
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       log.warn("in-flight jobs did not finish in time; their locks expire and another worker re-runs them");
       await Promise.all(workers.map((worker) => worker.close(true)));
     }
-    await schedules.close(true);
+    await schedules.close(5_000);
     await prisma.$disconnect();
     redis.disconnect();
     log.info("worker stopped");

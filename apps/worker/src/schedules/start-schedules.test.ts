@@ -63,7 +63,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(started.splice(0).map((schedules) => schedules.close()));
+  await Promise.all(started.splice(0).map((schedules) => schedules.close(30_000)));
   await queue.obliterate({ force: true });
   await queue.close();
   await admin.quit();
@@ -107,7 +107,7 @@ describe("startSchedules", () => {
     expect((await queue.getJobScheduler(MAINTENANCE_JOBS.usageMonthlyReset))?.pattern).toBe("0 6 1 * *");
     await startupCatchUpDone();
     const first = started.pop()!;
-    await first.close();
+    await first.close(30_000);
     await start();
 
     const reset = await queue.getJobScheduler(MAINTENANCE_JOBS.usageMonthlyReset);

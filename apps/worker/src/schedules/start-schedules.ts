@@ -30,8 +30,11 @@ export interface ScheduleSettings {
 export interface Schedules {
   queue: Queue;
   worker: Worker;
-  /** Lets a running job finish, then stops. */
-  close(force?: boolean): Promise<void>;
+  /**
+   * Stops taking jobs and lets a running one finish for up to `graceMs` (0: do not wait). A run cut
+   * short rolls back; its lock expires and it runs again (every step is idempotent).
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 export function scheduleSettingsFromEnv(env: WorkerEnv, connection: Redis): ScheduleSettings {
@@ -103,8 +106,14 @@ export async function startSchedules(
   return {
     queue,
     worker,
-    async close(force = false) {
-      await worker.close(force);
+    async close(graceMs = 0) {
+      const closing = worker.close(graceMs <= 0);
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, Math.max(0, graceMs));
+      });
+      await Promise.race([closing, grace]);
+      clearTimeout(timer);
       await queue.close();
     },
   };
