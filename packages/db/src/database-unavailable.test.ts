@@ -43,6 +43,8 @@ describe("isDatabaseUnavailable", () => {
   it("recognises Postgres shutting down and plain socket errors", () => {
     expect(isDatabaseUnavailable({ code: "57P01", message: "terminating connection due to administrator command" })).toBe(true);
     expect(isDatabaseUnavailable(new Error("Connection terminated unexpectedly"))).toBe(true);
+    // pg, for a transaction's connection that the server closed between two statements.
+    expect(isDatabaseUnavailable(new Error("Client has encountered a connection error and is not queryable"))).toBe(true);
     expect(isDatabaseUnavailable(new Error("unique constraint failed"))).toBe(false);
     expect(isDatabaseUnavailable(undefined)).toBe(false);
   });

@@ -8,7 +8,7 @@ const ADAPTER_CONNECTION_KINDS = new Set(["DatabaseNotReachable", "ConnectionClo
 /** admin_shutdown, crash_shutdown, cannot_connect_now; class 08 is "connection exception". */
 const POSTGRES_UNAVAILABLE_CODES = new Set(["57P01", "57P02", "57P03"]);
 const UNAVAILABLE_MESSAGES =
-  /Connection terminated|connection timeout|timeout exceeded when trying to connect|ECONNREFUSED|ECONNRESET|Can't reach database server|the database system is (shutting down|starting up)/i;
+  /Connection terminated|not queryable|connection timeout|timeout exceeded when trying to connect|ECONNREFUSED|ECONNRESET|Can't reach database server|the database system is (shutting down|starting up)/i;
 
 interface ErrorLike {
   code?: unknown;
