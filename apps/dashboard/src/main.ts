@@ -1,0 +1,72 @@
+import { PlanValidator } from "@wh/billing";
+import { ConfigError, createLogger, errorMessage } from "@wh/core";
+import { createPrismaClient } from "@wh/db";
+import { closeWebhookQueues, createMaintenanceQueue, createProducerConnection, createWebhookQueues } from "@wh/queue";
+import { createDashboardApp } from "./app";
+import { createDashboardMetrics } from "./dashboard-metrics";
+import { loadDashboardEnv } from "./env";
+import { listen } from "./server";
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
+const HOUR_MS = 3_600_000;
+
+async function main(): Promise<void> {
+  const env = loadDashboardEnv();
+  const log = createLogger({ name: "dashboard", level: env.LOG_LEVEL });
+  const prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX });
+  const redis = createProducerConnection(env.REDIS_URL);
+  redis.on("error", (error) => log.warn({ err: error.message }, "redis connection error"));
+  const webhookQueues = createWebhookQueues(redis, env.QUEUE_PREFIX);
+  const maintenanceQueue = createMaintenanceQueue(redis, env.QUEUE_PREFIX);
+  for (const queue of [...Object.values(webhookQueues), maintenanceQueue]) {
+    queue.on("error", (error) => log.warn({ queue: queue.name, err: error.message }, "queue error"));
+  }
+
+  const app = createDashboardApp({
+    validator: new PlanValidator({
+      prisma,
+      timeoutMs: env.USAGE_DECISION_TIMEOUT_MS,
+      idempotencyKeyTtlMs: env.IDEMPOTENCY_KEY_TTL_HOURS * HOUR_MS,
+    }),
+    tokens: env.INTERNAL_API_TOKEN,
+    boardQueues: [...Object.values(webhookQueues), maintenanceQueue],
+    metrics: createDashboardMetrics(),
+    log,
+    isReady: async () => {
+      await prisma.$queryRaw`SELECT 1`;
+      return redis.status === "ready" && (await redis.ping()) === "PONG";
+    },
+  });
+  const server = await listen(app, env.DASHBOARD_PORT, env.DASHBOARD_HOST);
+  const address = server.address();
+  log.info({ port: typeof address === "object" && address ? address.port : env.DASHBOARD_PORT }, "dashboard listening");
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "dashboard shutting down");
+    const deadline = setTimeout(() => {
+      log.error("shutdown deadline passed, exiting");
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    server.close(async () => {
+      await closeWebhookQueues(webhookQueues);
+      await maintenanceQueue.close();
+      await prisma.$disconnect();
+      redis.disconnect();
+      log.info("dashboard stopped");
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? error.message : `failed to start: ${errorMessage(error)}`;
+  process.stderr.write(`dashboard: ${message}\n`);
+  process.exit(1);
+});
