@@ -18,6 +18,7 @@ bootstrap
 
 bootstrap_log "type-checking"
 pnpm_cmd exec turbo run typecheck --output-logs=errors-only --log-prefix=none
+pnpm_cmd exec tsc -p scripts/tsconfig.json
 
 bootstrap_log "running jest"
 pnpm_cmd exec jest "$@"
