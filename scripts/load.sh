@@ -125,6 +125,7 @@ fi
 RUN_ID="lt$(date -u +%y%m%d%H%M%S)$(od -An -N2 -tx1 /dev/urandom | tr -d ' \n')"
 RUN_DIR="$LOADTEST_DIR/reports/$RUN_ID"
 # keep the reports of the last 10 runs only
+mkdir -p "$LOADTEST_DIR/reports"
 find "$LOADTEST_DIR/reports" -mindepth 1 -maxdepth 1 -type d -name 'lt*' -printf '%T@ %p\n' 2>/dev/null |
   sort -rn | tail -n +10 | cut -d' ' -f2- | xargs -r rm -rf --
 QUEUE_PREFIX="{whload-$RUN_ID}"
