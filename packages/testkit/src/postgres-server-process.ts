@@ -95,8 +95,9 @@ export class PostgresServerProcess {
 
   /** Stops the server (immediate mode if a fast stop fails) and deletes its folder. Safe to call twice. */
   async destroy(): Promise<void> {
-    if (this.running) {
-      await this.stop().catch(() =>
+    // postmaster.pid also covers a server whose start timed out after all.
+    if (this.running || existsSync(path.join(this.dataDir, "postmaster.pid"))) {
+      await this.serverCommand("pg_ctl", ["stop", "-D", this.dataDir, "-m", "fast", "-w", "-t", "30"]).catch(() =>
         this.serverCommand("pg_ctl", ["stop", "-D", this.dataDir, "-m", "immediate", "-w", "-t", "30"]).catch(() => undefined),
       );
       this.running = false;
