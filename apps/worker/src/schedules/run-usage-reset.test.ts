@@ -83,6 +83,17 @@ describe("runUsageReset", () => {
     expect(await total(user.id, "2026-11-15")).toBe(6);
   });
 
+  it("does not close a period that has not ended when the job is started long before its time (promoted by hand)", async () => {
+    await userWithUsage("starter", [["2026-11-20T00:00:00Z", 6]]);
+    const { log, lines } = recordingLogger();
+
+    const summary = await runUsageReset(schedulerJob(at("2026-12-01T00:00:00Z")), { ...deps(at("2026-11-25T10:00:00Z")), log });
+
+    expect(summary).toMatchObject({ through: "2026-11-25T10:00:00.000Z", closed: [] });
+    expect(await closedPeriods()).toEqual([]);
+    expect(lines[0]).toMatchObject({ level: "warn" });
+  });
+
   it("runs twice, or on two workers at once, with the effect of once", async () => {
     const user = await userWithUsage("pro", [["2026-11-20T00:00:00Z", 4]]);
     const job = schedulerJob(at("2026-12-01T00:00:00Z"));

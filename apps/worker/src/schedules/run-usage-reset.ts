@@ -12,6 +12,13 @@ export interface UsageResetSummary {
 }
 
 /**
+ * How far ahead of this worker's clock a scheduled time is still believed. Workers' clocks differ
+ * by milliseconds to seconds (another worker may have promoted the job); a job that starts long
+ * before its time was promoted by hand (Bull Board) and must not close a period that has not ended.
+ */
+export const MAX_EARLY_START_MS = 5 * 60 * 1000;
+
+/**
  * One run of the monthly usage reset. The periods it must close follow from the time the job was
  * scheduled for, not from the clock: a run scheduled for December 1st closes November even on a
  * worker whose clock still says November 30th. A run that starts late also closes whatever else
@@ -24,7 +31,14 @@ export async function runUsageReset(
 ): Promise<UsageResetSummary> {
   const scheduledFor = scheduledTimeOf(job);
   const now = deps.clock();
-  const through = new Date(Math.max(scheduledFor.getTime(), now.getTime()));
+  const early = scheduledFor.getTime() - now.getTime() > MAX_EARLY_START_MS;
+  if (early) {
+    deps.log.warn(
+      { jobId: job.id, scheduledFor: scheduledFor.toISOString(), now: now.toISOString() },
+      "usage reset started long before its scheduled time; closing only periods that have ended by now",
+    );
+  }
+  const through = early ? now : new Date(Math.max(scheduledFor.getTime(), now.getTime()));
   const results = await closeEndedPeriods(deps.prisma, through, {
     closedBy: job.id ?? job.name,
     timeoutMs: deps.timeoutMs,
