@@ -7,6 +7,9 @@ import {
   createMaintenanceQueue,
   createProducerConnection,
   createWebhookQueues,
+  DEFAULT_LEDGER_CLEANUP_PATTERN,
+  DEFAULT_USAGE_RESET_PATTERN,
+  upsertMaintenanceSchedulers,
   type WebhookQueues,
 } from "@wh/queue";
 import { freePort, testServers, uniqueId, uniqueQueuePrefix } from "@wh/testkit";
@@ -134,6 +137,22 @@ describe("authentication", () => {
       "maintenance",
       "webhooks-clerk",
       "webhooks-stripe",
+    ]);
+  });
+
+  it("lists the maintenance job schedulers in Bull Board", async () => {
+    await upsertMaintenanceSchedulers(maintenanceQueue, {
+      usageResetPattern: DEFAULT_USAGE_RESET_PATTERN,
+      ledgerCleanupPattern: DEFAULT_LEDGER_CLEANUP_PATTERN,
+    });
+
+    const response = await request(app).get("/admin/queues/api/job-schedulers").auth("ops", TOKEN);
+
+    expect(response.status).toBe(200);
+    const schedulers = (response.body as { schedulers: { queueName: string; id: string; pattern: string; tz: string }[] }).schedulers;
+    expect(schedulers.map(({ queueName, id, pattern, tz }) => [queueName, id, pattern, tz]).sort()).toEqual([
+      ["maintenance", "ledger-cleanup", "30 3 * * *", "UTC"],
+      ["maintenance", "usage-monthly-reset", "0 0 1 * *", "UTC"],
     ]);
   });
 });
