@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The run command: bootstrap, then receiver + worker in the foreground. Ctrl-C stops both.
+# The run command: bootstrap, then receiver, worker and dashboard in the foreground. Ctrl-C stops all.
 set -euo pipefail
 if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
   cat <<'HELP'
@@ -8,7 +8,8 @@ Usage: bash scripts/dev.sh
 Installs dependencies, makes Redis and Postgres available (local servers on ports 6390/5440
 under .data/, or REDIS_URL / DATABASE_URL when set), builds, applies migrations, then runs the
 receiver (RECEIVER_PORT, default 3000) and the worker (WORKER_PORT, default 3001) with
-readable logs. Ctrl-C or SIGTERM stops both cleanly. See README.md for every variable.
+readable logs, and the internal dashboard (DASHBOARD_PORT, default 3002: usage API and Bull
+Board behind INTERNAL_API_TOKEN). Ctrl-C or SIGTERM stops all of them cleanly. See README.md for every variable.
 HELP
   exit 0
 fi
@@ -20,6 +21,7 @@ bootstrap
 export STRIPE_WEBHOOK_SECRET="${STRIPE_WEBHOOK_SECRET:-whsec_local_development_only_stripe}"
 export CLERK_WEBHOOK_SECRET="${CLERK_WEBHOOK_SECRET:-whsec_bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1jbGVyaw==}"
 export RECEIVER_PORT="${RECEIVER_PORT:-3000}"
+export INTERNAL_API_TOKEN="${INTERNAL_API_TOKEN:-local-development-only-internal-api-token}"
 
-bootstrap_log "starting receiver on port ${RECEIVER_PORT} and worker; Ctrl-C stops both"
+bootstrap_log "starting receiver (port ${RECEIVER_PORT}), worker and dashboard (port ${DASHBOARD_PORT:-3002}); Ctrl-C stops all"
 exec node --import tsx scripts/start-apps.ts

@@ -1,6 +1,7 @@
 /**
- * Runs the receiver and the worker in the foreground with readable logs. Ctrl-C / SIGTERM is
- * passed to both; the runner exits when both have stopped, or as soon as one dies on its own.
+ * Runs the receiver, the worker and the dashboard in the foreground with readable logs. Ctrl-C /
+ * SIGTERM is passed to each; the runner exits when all have stopped, or stops the others as soon
+ * as one dies on its own.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -8,8 +9,8 @@ import PinoPretty from "pino-pretty";
 
 const HELP = `Usage: start-apps [--help]
 
-Starts apps/receiver and apps/worker (built dist/) with pretty logs. Both read their
-configuration from the environment (see README.md). Ctrl-C stops both cleanly.
+Starts apps/receiver, apps/worker and apps/dashboard (built dist/) with pretty logs. Each reads its
+configuration from the environment (see README.md). Ctrl-C stops them cleanly.
 `;
 
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
@@ -18,7 +19,7 @@ if (process.argv.includes("--help") || process.argv.includes("-h")) {
 }
 
 const root = path.join(__dirname, "..");
-const apps = ["receiver", "worker"] as const;
+const apps = ["receiver", "worker", "dashboard"] as const;
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
@@ -31,7 +32,7 @@ for (const app of apps) {
   child.on("exit", (code, signal) => {
     children.delete(app);
     if (!stopping) {
-      process.stderr.write(`[start] ${app} exited (${signal ?? code}); stopping the other app\n`);
+      process.stderr.write(`[start] ${app} exited (${signal ?? code}); stopping the others\n`);
       stop("SIGTERM", 1);
     } else if (children.size === 0) {
       process.exit(exitCode);
