@@ -21,4 +21,13 @@ pnpm_cmd exec turbo run typecheck --output-logs=errors-only --log-prefix=none
 pnpm_cmd exec tsc -p scripts/tsconfig.json
 
 bootstrap_log "running jest"
-pnpm_cmd exec jest "$@"
+results="$(mktemp)"
+status=0
+pnpm_cmd exec jest --json --outputFile="$results" "$@" || status=$?
+# One plain closing line, the same for every runner: "N passed, N failed".
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);
+' "$results" 2>/dev/null || echo "0 passed, 1 failed"
+rm -f "$results"
+exit "$status"
