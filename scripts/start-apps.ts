@@ -28,7 +28,8 @@ for (const app of apps) {
     stdio: ["ignore", "pipe", "inherit"],
     env: process.env,
   });
-  child.stdout?.pipe(PinoPretty({ colorize: process.stdout.isTTY, translateTime: "HH:MM:ss.l", ignore: "pid,hostname" })).pipe(process.stdout);
+  // The pretty stream writes to stdout itself.
+  child.stdout?.pipe(PinoPretty({ colorize: process.stdout.isTTY, translateTime: "HH:MM:ss.l", ignore: "pid,hostname" }));
   child.on("exit", (code, signal) => {
     children.delete(app);
     if (!stopping) {
