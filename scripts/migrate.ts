@@ -2,8 +2,7 @@
  * Applies prisma/migrations to DATABASE_URL the way `prisma migrate deploy` does, without the
  * native schema engine. Usage: tsx scripts/migrate.ts [--help]
  */
-import path from "node:path";
-import { applyMigrations, MigrationError } from "@wh/db";
+import { applyMigrations, MigrationError, PRISMA_MIGRATIONS_DIR } from "@wh/db";
 
 const HELP = `Usage: migrate [--help]
 
@@ -32,7 +31,7 @@ async function main(): Promise<number> {
   }
   const result = await applyMigrations({
     databaseUrl,
-    migrationsDir: path.join(__dirname, "..", "prisma", "migrations"),
+    migrationsDir: PRISMA_MIGRATIONS_DIR,
     onApplied: (name) => process.stderr.write(`[migrate] applied ${name}\n`),
     onWarning: (message) => process.stderr.write(`[migrate] warning: ${message}\n`),
   });

@@ -19,7 +19,7 @@ import type { Redis } from "ioredis";
 import request from "supertest";
 import { createDashboardApp } from "./app";
 import { createDashboardMetrics } from "./dashboard-metrics";
-import { listen } from "./server";
+import { listen } from "@wh/http";
 
 /**
  * The internal API over HTTP against the shared Postgres, on users of its own; the clock sits in

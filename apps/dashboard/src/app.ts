@@ -1,5 +1,6 @@
 import type { PlanValidator } from "@wh/billing";
 import type { Logger } from "@wh/core";
+import { opsEndpoints } from "@wh/http";
 import type { Queue } from "bullmq";
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
 import helmet from "helmet";
@@ -8,7 +9,6 @@ import { BULL_BOARD_PATH, bullBoardRouter } from "./bull-board";
 import type { DashboardMetrics } from "./dashboard-metrics";
 import { canCreateRoute } from "./routes/can-create-route";
 import { entitlementsRoute } from "./routes/entitlements-route";
-import { healthRoutes } from "./routes/health-routes";
 import { usageRoute } from "./routes/usage-route";
 
 export interface DashboardDependencies {
@@ -41,9 +41,9 @@ export function createDashboardApp(deps: DashboardDependencies): Express {
   const app = express();
   app.disable("x-powered-by");
 
-  app.use(healthRoutes(deps.isReady));
-  app.get("/metrics", async (_req, res) => {
-    res.set("Content-Type", deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  const ops = opsEndpoints({ isReady: deps.isReady, registry: deps.metrics.registry });
+  app.use((req, res, next) => {
+    if (!ops(req, res)) next();
   });
 
   const context = { validator: deps.validator, metrics: deps.metrics, log: deps.log };

@@ -1,11 +1,11 @@
 import { PlanValidator } from "@wh/billing";
 import { ConfigError, createLogger, errorMessage } from "@wh/core";
+import { boundPort, closeServer, listen, shutdownOnSignals } from "@wh/http";
 import { createPrismaClient } from "@wh/db";
 import { closeWebhookQueues, createMaintenanceQueue, createProducerConnection, createWebhookQueues } from "@wh/queue";
 import { createDashboardApp } from "./app";
 import { createDashboardMetrics } from "./dashboard-metrics";
 import { loadDashboardEnv } from "./env";
-import { listen } from "./server";
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 const HOUR_MS = 3_600_000;
@@ -38,31 +38,19 @@ async function main(): Promise<void> {
     },
   });
   const server = await listen(app, env.DASHBOARD_PORT, env.DASHBOARD_HOST);
-  const address = server.address();
-  log.info({ port: typeof address === "object" && address ? address.port : env.DASHBOARD_PORT }, "dashboard listening");
+  log.info({ port: boundPort(server) }, "dashboard listening");
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, "dashboard shutting down");
-    const deadline = setTimeout(() => {
-      log.error("shutdown deadline passed, exiting");
-      process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
-    deadline.unref();
-    server.close(async () => {
+  shutdownOnSignals({
+    log,
+    deadlineMs: SHUTDOWN_DEADLINE_MS,
+    stop: async () => {
+      await closeServer(server);
       await closeWebhookQueues(webhookQueues);
       await maintenanceQueue.close();
       await prisma.$disconnect();
       redis.disconnect();
-      log.info("dashboard stopped");
-      process.exit(0);
-    });
-    server.closeIdleConnections();
-  };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
+    },
+  });
 }
 
 main().catch((error: unknown) => {

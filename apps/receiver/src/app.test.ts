@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import { createLogger } from "@wh/core";
+import { listen } from "@wh/http";
 import {
   closeWebhookQueues,
   createProducerConnection,
@@ -33,7 +34,6 @@ import request from "supertest";
 import { Webhook } from "svix";
 import { createReceiverApp } from "./app";
 import { createReceiverMetrics } from "./receiver-metrics";
-import { listen } from "./server";
 
 /** The producer's bound on one enqueue; a request to a dead Redis must answer well within a few of these. */
 const ENQUEUE_TIMEOUT_MS = 1_000;

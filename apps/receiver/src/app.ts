@@ -1,10 +1,10 @@
 import type { Logger } from "@wh/core";
+import { opsEndpoints } from "@wh/http";
 import type { WebhookProducer } from "@wh/queue";
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import type { ReceiverMetrics } from "./receiver-metrics";
 import { clerkWebhookRoute } from "./routes/clerk-webhook-route";
-import { healthRoutes } from "./routes/health-routes";
 import { stripeWebhookRoute } from "./routes/stripe-webhook-route";
 
 export interface ReceiverDependencies {
@@ -47,9 +47,9 @@ export function createReceiverApp(deps: ReceiverDependencies): Express {
   app.all("/webhooks/stripe", methodNotAllowed);
   app.all("/webhooks/clerk", methodNotAllowed);
 
-  app.use(healthRoutes(deps.isReady));
-  app.get("/metrics", async (_req, res) => {
-    res.set("Content-Type", deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  const ops = opsEndpoints({ isReady: deps.isReady, registry: deps.metrics.registry });
+  app.use((req, res, next) => {
+    if (!ops(req, res)) next();
   });
 
   app.use((_req, res) => {

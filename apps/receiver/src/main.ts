@@ -1,4 +1,5 @@
 import { ConfigError, createLogger } from "@wh/core";
+import { boundPort, closeServer, listen, shutdownOnSignals } from "@wh/http";
 import {
   closeWebhookQueues,
   createProducerConnection,
@@ -10,7 +11,6 @@ import {
 import { createReceiverApp } from "./app";
 import { loadReceiverEnv, trustProxySetting } from "./env";
 import { createReceiverMetrics } from "./receiver-metrics";
-import { listen } from "./server";
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -35,29 +35,17 @@ async function main(): Promise<void> {
     isReady: async () => redis.status === "ready" && (await redis.ping()) === "PONG",
   });
   const server = await listen(app, env.RECEIVER_PORT, env.RECEIVER_HOST);
-  const address = server.address();
-  log.info({ port: typeof address === "object" && address ? address.port : env.RECEIVER_PORT }, "receiver listening");
+  log.info({ port: boundPort(server) }, "receiver listening");
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, "receiver shutting down");
-    const deadline = setTimeout(() => {
-      log.error("shutdown deadline passed, exiting");
-      process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
-    deadline.unref();
-    server.close(async () => {
+  shutdownOnSignals({
+    log,
+    deadlineMs: SHUTDOWN_DEADLINE_MS,
+    stop: async () => {
+      await closeServer(server);
       await closeWebhookQueues(queues);
       redis.disconnect();
-      log.info("receiver stopped");
-      process.exit(0);
-    });
-    server.closeIdleConnections();
-  };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
+    },
+  });
 }
 
 main().catch((error: unknown) => {

@@ -1,8 +1,8 @@
 import { ConfigError, createLogger, errorMessage } from "@wh/core";
 import { createPrismaClient } from "@wh/db";
+import { boundPort, closeServer, listen, opsEndpoints, shutdownOnSignals } from "@wh/http";
 import { createWorkerConnection } from "@wh/queue";
 import { loadWorkerEnv } from "./env";
-import { startHealthServer } from "./health-server";
 import { scheduleSettingsFromEnv, startSchedules } from "./schedules/start-schedules";
 import { startWebhookWorkers } from "./start-webhook-workers";
 import { createWorkerMetrics } from "./worker-metrics";
@@ -29,37 +29,39 @@ async function main(): Promise<void> {
     { prisma, log, metrics },
   );
   const schedules = await startSchedules(scheduleSettingsFromEnv(env, redis), { prisma, log });
-  const health = await startHealthServer({
-    port: env.WORKER_PORT,
-    host: env.WORKER_HOST,
+  const ops = opsEndpoints({
     registry: metrics.registry,
     isReady: async () => {
       await prisma.$queryRaw`SELECT 1`;
       return (await redis.ping()) === "PONG";
     },
   });
-  log.info({ concurrency: env.WORKER_CONCURRENCY, queues: workers.map((w) => w.name) }, "worker started");
+  const health = await listen(
+    (req, res) => {
+      if (!ops(req, res)) res.writeHead(404, { "Content-Type": "application/json" }).end('{"error":"not found"}');
+    },
+    env.WORKER_PORT,
+    env.WORKER_HOST,
+  );
+  log.info({ port: boundPort(health), concurrency: env.WORKER_CONCURRENCY, queues: workers.map((w) => w.name) }, "worker started");
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal, deadlineMs: env.SHUTDOWN_DEADLINE_MS }, "worker shutting down: finishing in-flight jobs");
-    health.close();
-    const graceful = Promise.all(workers.map((worker) => worker.close()));
-    const deadline = new Promise<"deadline">((resolve) => setTimeout(() => resolve("deadline"), env.SHUTDOWN_DEADLINE_MS).unref());
-    if ((await Promise.race([graceful, deadline])) === "deadline") {
-      log.warn("in-flight jobs did not finish in time; their locks expire and another worker re-runs them");
-      await Promise.all(workers.map((worker) => worker.close(true)));
-    }
-    await schedules.close(5_000);
-    await prisma.$disconnect();
-    redis.disconnect();
-    log.info("worker stopped");
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
+  shutdownOnSignals({
+    log,
+    // In-flight jobs get SHUTDOWN_DEADLINE_MS; closing the connections after them gets a little more.
+    deadlineMs: env.SHUTDOWN_DEADLINE_MS + 10_000,
+    stop: async () => {
+      await closeServer(health);
+      const graceful = Promise.all(workers.map((worker) => worker.close()));
+      const deadline = new Promise<"deadline">((resolve) => setTimeout(() => resolve("deadline"), env.SHUTDOWN_DEADLINE_MS).unref());
+      if ((await Promise.race([graceful, deadline])) === "deadline") {
+        log.warn("in-flight jobs did not finish in time; their locks expire and another worker re-runs them");
+        await Promise.all(workers.map((worker) => worker.close(true)));
+      }
+      await schedules.close(5_000);
+      await prisma.$disconnect();
+      redis.disconnect();
+    },
+  });
 }
 
 main().catch((error: unknown) => {

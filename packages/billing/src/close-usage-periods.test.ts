@@ -1,5 +1,5 @@
-import type { PrismaClient } from "@wh/db";
-import { waitFor } from "@wh/testkit";
+import { createMigratedDatabase, type MigratedDatabase, type PrismaClient } from "@wh/db";
+import { testServers, waitFor } from "@wh/testkit";
 import { calendarMonthUtc, type BillingPeriod } from "./billing-period";
 import { closeEndedPeriods, closeUsagePeriod, type ClosePeriodsOptions } from "./close-usage-periods";
 import { PLANS } from "./plan-catalog";
@@ -8,7 +8,6 @@ import { PlanValidator } from "./plan-validator";
 import type { Tx } from "./bounded-transaction";
 import { periodLockKey } from "./usage-periods";
 import { at, createUser, type TestUser } from "./test-support/billing-fixtures";
-import { createPrivateDatabase, type PrivateDatabase } from "./test-support/private-database";
 
 /**
  * The monthly reset closes a period for every user at once, so each test runs on a migrated
@@ -21,11 +20,11 @@ const DEC = calendarMonthUtc.next(NOV);
 const JAN = calendarMonthUtc.next(DEC);
 const OPTIONS: ClosePeriodsOptions = { closedBy: "test", timeoutMs: 30_000 };
 
-let database: PrivateDatabase;
+let database: MigratedDatabase;
 let prisma: PrismaClient;
 
 beforeEach(async () => {
-  database = await createPrivateDatabase({ poolMax: 20 });
+  database = await createMigratedDatabase({ serverUrl: testServers().databaseUrl, namePrefix: "wh_billing", poolMax: 20 });
   prisma = database.prisma;
 });
 

@@ -10,3 +10,5 @@ export {
 } from "./migrations/apply-migrations";
 export { readMigrationFiles, type MigrationFile } from "./migrations/migration-files";
 export { isDatabaseUnavailable } from "./database-unavailable";
+export { PRISMA_MIGRATIONS_DIR } from "./migrations/migrations-dir";
+export { createMigratedDatabase, type MigratedDatabase } from "./migrations/migrated-database";

@@ -1,9 +1,7 @@
 import { randomBytes } from "node:crypto";
-import path from "node:path";
-import { applyMigrations, createPrismaClient, type PrismaClient } from "@wh/db";
+import { applyMigrations, createPrismaClient, PRISMA_MIGRATIONS_DIR, type PrismaClient } from "@wh/db";
 import type { PostgresServerProcess } from "@wh/testkit";
 
-const MIGRATIONS_DIR = path.resolve(__dirname, "../../../prisma/migrations");
 
 /**
  * Idempotent effects hide a second application in the final state, so every committed write to
@@ -64,7 +62,7 @@ export class FaultDatabase {
 
   static async create(server: PostgresServerProcess): Promise<FaultDatabase> {
     const url = await server.createDatabase(`fault_${randomBytes(5).toString("hex")}`);
-    await applyMigrations({ databaseUrl: url, migrationsDir: MIGRATIONS_DIR });
+    await applyMigrations({ databaseUrl: url, migrationsDir: PRISMA_MIGRATIONS_DIR });
     const prisma = createPrismaClient({ databaseUrl: url, poolMax: 2, connectionTimeoutMs: 2_000 });
     for (const statement of AUDIT_SQL) await prisma.$executeRawUnsafe(statement);
     return new FaultDatabase(url, prisma);

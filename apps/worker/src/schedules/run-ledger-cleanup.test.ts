@@ -1,10 +1,9 @@
-import type { EventStatus } from "@wh/db";
-import { uniqueId } from "@wh/testkit";
+import { createMigratedDatabase, type EventStatus, type MigratedDatabase } from "@wh/db";
+import { testServers, uniqueId } from "@wh/testkit";
 import { UnrecoverableError } from "bullmq";
 import { loadWorkerEnv } from "../env";
 import { DELETABLE_STATUSES } from "./delete-settled-webhook-events";
 import { runLedgerCleanup } from "./run-ledger-cleanup";
-import { createPrivateDatabase, type PrivateDatabase } from "./test-support/private-database";
 import { recordingLogger } from "./test-support/recording-logger";
 
 /** The daily cleanup deletes from the whole table, so it runs on a database of its own. */
@@ -13,7 +12,7 @@ const NOW = new Date("2026-11-27T03:30:00Z");
 const DAY = 24 * 3600 * 1000;
 const ALL_STATUSES: EventStatus[] = ["completed", "failed", "dead", "skipped_stale", "skipped_duplicate", "ignored"];
 
-let database: PrivateDatabase;
+let database: MigratedDatabase;
 
 async function ledgerRow(status: EventStatus, ageDays: number): Promise<string> {
   const eventId = uniqueId("evt");
@@ -38,7 +37,7 @@ function cleanup(settings: { retentionDays?: number; batchSize?: number } = {}) 
 
 describe("runLedgerCleanup", () => {
   beforeEach(async () => {
-    database = await createPrivateDatabase();
+    database = await createMigratedDatabase({ serverUrl: testServers().databaseUrl, namePrefix: "wh_schedules", poolMax: 6 });
   });
 
   afterEach(async () => {

@@ -1,10 +1,10 @@
+import { createMigratedDatabase, type MigratedDatabase } from "@wh/db";
 import { calendarMonthUtc, PlanValidator } from "@wh/billing";
 import { MAINTENANCE_JOBS, scheduledTimeOf } from "@wh/queue";
-import { uniqueId } from "@wh/testkit";
+import { testServers, uniqueId } from "@wh/testkit";
 import { UnrecoverableError } from "bullmq";
 import { createMaintenanceProcessor } from "./process-maintenance-job";
 import { runUsageReset } from "./run-usage-reset";
-import { createPrivateDatabase, type PrivateDatabase } from "./test-support/private-database";
 import { recordingLogger } from "./test-support/recording-logger";
 
 /**
@@ -21,10 +21,10 @@ const schedulerJob = (scheduledFor: Date) => ({
   timestamp: scheduledFor.getTime() - 28 * 24 * 3600 * 1000,
 });
 
-let database: PrivateDatabase;
+let database: MigratedDatabase;
 
 beforeEach(async () => {
-  database = await createPrivateDatabase();
+  database = await createMigratedDatabase({ serverUrl: testServers().databaseUrl, namePrefix: "wh_schedules", poolMax: 6 });
 });
 
 afterEach(async () => {

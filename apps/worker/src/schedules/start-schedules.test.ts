@@ -1,3 +1,4 @@
+import { createMigratedDatabase, type MigratedDatabase } from "@wh/db";
 import { createLogger } from "@wh/core";
 import {
   createProducerConnection,
@@ -11,12 +12,11 @@ import { AppProcess, testServers, uniqueId, uniqueQueuePrefix, waitFor } from "@
 import { Queue, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { startSchedules, type ScheduleSettings, type Schedules } from "./start-schedules";
-import { createPrivateDatabase, type PrivateDatabase } from "./test-support/private-database";
 
 /** The schedulers on real Redis (a prefix of their own) and a database of their own. */
 
 const log = createLogger({ name: "schedules-test", level: "silent" });
-let database: PrivateDatabase;
+let database: MigratedDatabase;
 let connection: Redis;
 let admin: Redis;
 let prefix: string;
@@ -54,7 +54,7 @@ const startupCatchUpDone = (): Promise<Job[]> =>
   });
 
 beforeEach(async () => {
-  database = await createPrivateDatabase();
+  database = await createMigratedDatabase({ serverUrl: testServers().databaseUrl, namePrefix: "wh_schedules", poolMax: 6 });
   connection = createWorkerConnection(testServers().redisUrl);
   admin = createProducerConnection(testServers().redisUrl);
   prefix = uniqueQueuePrefix();

@@ -5,7 +5,7 @@ import { testServers } from "@wh/testkit";
 
 /** The repository's prisma/ folder: schema.prisma and migrations/, the single source of the schema. */
 export const PRISMA_DIR = path.resolve(__dirname, "../../../../prisma");
-export const MIGRATIONS_DIR = path.join(PRISMA_DIR, "migrations");
+export { PRISMA_MIGRATIONS_DIR as MIGRATIONS_DIR } from "../migrations/migrations-dir";
 export const SCHEMA_PATH = path.join(PRISMA_DIR, "schema.prisma");
 
 /** A database of its own on the test server, so tests never see each other's tables or migration rows. */

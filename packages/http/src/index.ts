@@ -1,0 +1,3 @@
+export { boundPort, closeServer, listen, SERVER_TIMEOUTS } from "./listen";
+export { opsEndpoints } from "./ops-endpoints";
+export { shutdownOnSignals } from "./shutdown-on-signals";
