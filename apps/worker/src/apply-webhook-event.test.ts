@@ -10,6 +10,7 @@ import {
 } from "@wh/testkit";
 import { UnrecoverableError } from "bullmq";
 import { applyWebhookEvent } from "./apply-webhook-event";
+import { recordFailure } from "./ledger/record-failure";
 import { applyJob, clerkJob, stripeJob } from "./test-support/apply-job";
 import { UserNotLinkedError } from "./users/user-not-linked-error";
 
@@ -71,6 +72,17 @@ describe("Clerk user events", () => {
     const stored = await prisma.webhookEvent.findMany({ where: { provider: "clerk", objectId: id } });
     expect(stored).toHaveLength(3);
     for (const row of stored) expect(JSON.stringify(row.payload)).not.toMatch(/@example\.com|Ada|Lovelace/);
+  });
+
+  it("strips personal data from a late event's ledger row even when an earlier attempt stored it", async () => {
+    const id = uniqueId("user");
+    const t0 = Date.now() - 60_000;
+    await applyJob(prisma, clerkJob(clerkUserDeletedEvent(id, t0 + 5_000)));
+    const late = clerkJob(clerkUserEvent("user.updated", { id, email: "late-pii@example.com" }, t0));
+    await recordFailure(prisma, late, { attempts: 1, error: "Error: transient", dead: false });
+    expect(JSON.stringify((await ledger("clerk", late.eventId)).payload)).toContain("late-pii@example.com");
+    expect((await applyJob(prisma, late, 2)).status).toBe("skipped_stale");
+    expect(JSON.stringify((await ledger("clerk", late.eventId)).payload)).not.toContain("late-pii@example.com");
   });
 
   it("keeps a tombstone for a user deleted before we ever saw it", async () => {
@@ -233,6 +245,46 @@ describe("Stripe checkout and subscriptions", () => {
       expect(results.map((r) => r.status)).toEqual(["completed", "completed"]);
       expect(await userByClerkId(clerkUserId)).toMatchObject({ email: "race@example.com", currentPlan: "starter" });
     }
+  });
+
+  it("applies concurrent events about two subscriptions of one user one after the other (an upgrade)", async () => {
+    const at = created();
+    const rounds = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const { clerkUserId, customerId, subscriptionId } = await subscribe("starter", "active", at);
+        const upgrade = subscriptionObject({ id: uniqueId("sub"), customerId, status: "active", plan: "business" });
+        const cancelOld = subscriptionObject({ id: subscriptionId, customerId, status: "canceled", plan: "starter" });
+        await Promise.all([
+          applyJob(prisma, stripeJob(stripeEvent("customer.subscription.created", upgrade, { created: at + 10 }))),
+          applyJob(prisma, stripeJob(stripeEvent("customer.subscription.deleted", cancelOld, { created: at + 10 }))),
+        ]);
+        return (await userByClerkId(clerkUserId))?.currentPlan;
+      }),
+    );
+    expect(rounds).toEqual(Array(20).fill("business"));
+  });
+
+  it("never leaves a plan on a user deleted while a subscription event is applied", async () => {
+    const at = created();
+    const plans = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const { clerkUserId, customerId, subscriptionId } = await subscribe("starter", "active", at);
+        const upgraded = subscriptionObject({ id: subscriptionId, customerId, status: "active", plan: "business" });
+        await Promise.all([
+          applyJob(prisma, stripeJob(stripeEvent("customer.subscription.updated", upgraded, { created: at + 10 }))),
+          applyJob(prisma, clerkJob(clerkUserDeletedEvent(clerkUserId))),
+        ]);
+        return (await userByClerkId(clerkUserId))?.currentPlan;
+      }),
+    );
+    expect(plans).toEqual(Array(20).fill(null));
+  });
+
+  it("keeps a granting subscription's unknown price key as the plan, so the validator can deny it by name", async () => {
+    const clerkUserId = uniqueId("user");
+    const sub = subscriptionObject({ id: uniqueId("sub"), customerId: uniqueId("cus"), status: "active", plan: "enterprise_legacy", clerkUserId });
+    await applyJob(prisma, stripeJob(stripeEvent("customer.subscription.created", sub)));
+    expect((await userByClerkId(clerkUserId))?.currentPlan).toBe("enterprise_legacy");
   });
 
   it("keeps every customer a user checked out with, pointing users.stripe_customer_id at the newest", async () => {

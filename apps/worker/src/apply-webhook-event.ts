@@ -1,6 +1,5 @@
-import type { EventStatus, Prisma, PrismaClient } from "@wh/db";
+import { boundedTransaction, lockKey, type EventStatus, type Prisma, type PrismaClient } from "@wh/db";
 import type { WebhookJob } from "@wh/queue";
-import { lockEntity } from "./handlers/entity-lock";
 import { handlerFor } from "./handlers/handler-registry";
 import type { HandlerOutcome, Tx } from "./handlers/handler-types";
 import { SETTLED_STATUSES } from "./ledger/ledger-statuses";
@@ -25,24 +24,24 @@ export interface ApplyResult {
  * before commit leaves nothing; a crash after it makes the re-run a no-op.
  */
 export async function applyWebhookEvent(prisma: PrismaClient, job: WebhookJob, options: ApplyOptions): Promise<ApplyResult> {
-  return prisma.$transaction(
-    async (tx) => {
-      await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(options.timeoutMs))}`);
-      await lockEntity(tx, `webhook_event:${job.provider}:${job.eventId}`);
-      const settled = await tx.webhookEvent.findUnique({
-        where: { provider_eventId: { provider: job.provider, eventId: job.eventId } },
-        select: { status: true },
-      });
-      if (settled && SETTLED_STATUSES.has(settled.status)) return { status: settled.status, alreadySettled: true };
+  // The job's own signal (BullMQ cancels) or the attempt's budget, whichever comes first.
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)])
+    : AbortSignal.timeout(options.timeoutMs);
+  return boundedTransaction(prisma, options.timeoutMs, async (tx) => {
+    await lockKey(tx, `webhook_event:${job.provider}:${job.eventId}`);
+    const settled = await tx.webhookEvent.findUnique({
+      where: { provider_eventId: { provider: job.provider, eventId: job.eventId } },
+      select: { status: true },
+    });
+    if (settled && SETTLED_STATUSES.has(settled.status)) return { status: settled.status, alreadySettled: true };
 
-      options.signal?.throwIfAborted();
-      const outcome = await decide(tx, job, options);
-      options.signal?.throwIfAborted();
-      await settle(tx, job, outcome, options.attempt);
-      return { status: outcome.status, alreadySettled: false };
-    },
-    { timeout: options.timeoutMs, maxWait: options.timeoutMs },
-  );
+    signal.throwIfAborted();
+    const outcome = await decide(tx, job, options);
+    signal.throwIfAborted();
+    await settle(tx, job, outcome, options.attempt);
+    return { status: outcome.status, alreadySettled: false };
+  });
 }
 
 async function decide(tx: Tx, job: WebhookJob, options: ApplyOptions): Promise<HandlerOutcome> {
@@ -73,7 +72,8 @@ async function settle(tx: Tx, job: WebhookJob, outcome: HandlerOutcome, attempt:
       receivedAt: new Date(job.receivedAt),
       payload: storedPayload(job, outcome),
     },
-    update: row,
+    // A failed attempt may have stored the full payload; a redacting outcome replaces it.
+    update: outcome.redactPayload ? { ...row, payload: storedPayload(job, outcome) } : row,
   });
 }
 

@@ -1,11 +1,10 @@
-import { createMigratedDatabase, type MigratedDatabase, type PrismaClient } from "@wh/db";
+import { createMigratedDatabase, type MigratedDatabase, type PrismaClient, type Tx } from "@wh/db";
 import { testServers, waitFor } from "@wh/testkit";
 import { calendarMonthUtc, type BillingPeriod } from "./billing-period";
 import { closeEndedPeriods, closeUsagePeriod, type ClosePeriodsOptions } from "./close-usage-periods";
 import { PLANS } from "./plan-catalog";
 import type { UsageOutcome } from "./plan-decision";
 import { PlanValidator } from "./plan-validator";
-import type { Tx } from "./bounded-transaction";
 import { periodLockKey } from "./usage-periods";
 import { at, createUser, type TestUser } from "./test-support/billing-fixtures";
 

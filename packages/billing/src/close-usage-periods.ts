@@ -1,6 +1,6 @@
-import type { PrismaClient } from "@wh/db";
+import { boundedTransaction, lockKey, type PrismaClient } from "@wh/db";
 import { calendarMonthUtc, previousPeriod, type BillingPeriod, type PeriodPolicy } from "./billing-period";
-import { boundedTransaction, iso } from "./bounded-transaction";
+import { iso } from "./iso";
 import { METERED_METRICS, PLAN_IDS, PLANS, type PlanCatalog } from "./plan-catalog";
 import { ensurePeriodRow, periodLockKey } from "./usage-periods";
 
@@ -96,7 +96,7 @@ export async function closeUsagePeriod(
   const result = { periodStart: start, periodEnd: iso(period.end), totals: 0, opened: 0 };
 
   return boundedTransaction(prisma, options.timeoutMs, async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${periodLockKey(period)}::text, 0))`;
+    await lockKey(tx, periodLockKey(period));
     await ensurePeriodRow(tx, period);
     const [row] = await tx.$queryRaw<{ closed_at: Date | null }[]>`
       SELECT closed_at FROM usage_periods WHERE period_start = ${start}::timestamptz FOR UPDATE`;

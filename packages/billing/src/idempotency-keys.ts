@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import type { PrismaClient } from "@wh/db";
+import { lockKey, type PrismaClient, type Tx } from "@wh/db";
 import { z } from "zod";
-import { iso, type Tx } from "./bounded-transaction";
+import { iso } from "./iso";
 import { PLAN_IDS } from "./plan-catalog";
 import type { UsageReceipt } from "./plan-decision";
 
@@ -44,7 +44,7 @@ export function requestFingerprint(request: { metric: string; amount: number }):
 }
 
 export async function lockIdempotencyKey(tx: Tx, userId: string, key: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`usage_idempotency:${userId}:${key}`}::text, 0))`;
+  await lockKey(tx, `usage_idempotency:${userId}:${key}`);
 }
 
 export type KeyLookup =

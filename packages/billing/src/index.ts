@@ -36,4 +36,4 @@ export {
   type ClosePeriodsOptions,
   type PeriodCloseResult,
 } from "./close-usage-periods";
-export { DeadlineExceededError } from "./bounded-transaction";
+export { DeadlineExceededError } from "@wh/db";

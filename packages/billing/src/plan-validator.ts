@@ -1,6 +1,6 @@
-import type { PrismaClient } from "@wh/db";
+import { boundedTransaction, type PrismaClient, type Tx } from "@wh/db";
 import { calendarMonthUtc, type BillingPeriod, type PeriodPolicy } from "./billing-period";
-import { boundedTransaction, iso, type Tx } from "./bounded-transaction";
+import { iso } from "./iso";
 import {
   DEFAULT_IDEMPOTENCY_KEY_TTL_MS,
   findIdempotencyKey,

@@ -1,5 +1,6 @@
 import type { BillingPeriod } from "./billing-period";
-import { iso, type Tx } from "./bounded-transaction";
+import type { Tx } from "@wh/db";
+import { iso } from "./iso";
 
 export interface IncrementRequest {
   userId: string;

@@ -1,5 +1,6 @@
 import type { BillingPeriod, PeriodPolicy } from "./billing-period";
-import { iso, type Tx } from "./bounded-transaction";
+import { lockKeyShared, type Tx } from "@wh/db";
+import { iso } from "./iso";
 
 /**
  * How increments and the monthly reset agree on a period, in Postgres:
@@ -28,7 +29,7 @@ const MAX_PERIOD_HOPS = 24;
 export async function enterOpenPeriod(tx: Tx, policy: PeriodPolicy, at: Date): Promise<BillingPeriod> {
   let period = policy.periodContaining(at);
   for (let hop = 0; hop < MAX_PERIOD_HOPS; hop += 1) {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(hashtextextended(${periodLockKey(period)}::text, 0))`;
+    await lockKeyShared(tx, periodLockKey(period));
     const closedAt = await ensurePeriodRow(tx, period);
     if (closedAt === null) return period;
     period = policy.next(period);

@@ -1,4 +1,4 @@
-import type { Tx } from "./bounded-transaction";
+import type { Tx } from "@wh/db";
 import { isPlanId, type Plan, type PlanCatalog } from "./plan-catalog";
 
 export interface BillingUser {

@@ -12,3 +12,5 @@ export { readMigrationFiles, type MigrationFile } from "./migrations/migration-f
 export { isDatabaseUnavailable } from "./database-unavailable";
 export { PRISMA_MIGRATIONS_DIR } from "./migrations/migrations-dir";
 export { createMigratedDatabase, type MigratedDatabase } from "./migrations/migrated-database";
+export { boundedTransaction, DeadlineExceededError, type Tx } from "./bounded-transaction";
+export { lockKey, lockKeyShared } from "./advisory-locks";

@@ -1,7 +1,7 @@
-import type { Prisma } from "@wh/db";
+import type { Tx } from "@wh/db";
 import type { WebhookJob } from "@wh/queue";
 
-export type Tx = Prisma.TransactionClient;
+export type { Tx };
 
 /** What applying an event amounted to; becomes the ledger row's status. */
 export interface HandlerOutcome {

@@ -1,4 +1,4 @@
-import { lockEntity } from "../entity-lock";
+import { lockKey } from "@wh/db";
 import { COMPLETED, type EventHandler } from "../handler-types";
 import { parsePayload } from "../parse-payload";
 import { clerkDeletedUserSchema } from "./clerk-payloads";
@@ -10,7 +10,7 @@ import { clerkDeletedUserSchema } from "./clerk-payloads";
  */
 export const applyUserDeleted: EventHandler = async ({ tx, job, eventAt }) => {
   const { id } = parsePayload(clerkDeletedUserSchema, job.payload.data, "deleted clerk user");
-  await lockEntity(tx, `clerk_user:${id}`);
+  await lockKey(tx, `clerk_user:${id}`);
 
   const stored = await tx.user.findUnique({ where: { clerkUserId: id }, select: { deletedAt: true } });
   if (stored?.deletedAt) return { status: "skipped_duplicate", reason: "user already deleted" };

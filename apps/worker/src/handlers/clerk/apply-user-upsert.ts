@@ -1,4 +1,4 @@
-import { lockEntity } from "../entity-lock";
+import { lockKey } from "@wh/db";
 import { COMPLETED, type EventHandler } from "../handler-types";
 import { parsePayload } from "../parse-payload";
 import { isNewerClerkEvent } from "./clerk-event-order";
@@ -12,7 +12,7 @@ import { clerkUserSchema, primaryEmail } from "./clerk-payloads";
 export const applyUserUpsert: EventHandler = async ({ tx, job, eventAt }) => {
   const user = parsePayload(clerkUserSchema, job.payload.data, "clerk user");
   const profile = { email: primaryEmail(user), firstName: user.first_name ?? null, lastName: user.last_name ?? null };
-  await lockEntity(tx, `clerk_user:${user.id}`);
+  await lockKey(tx, `clerk_user:${user.id}`);
 
   const stored = await tx.user.findUnique({ where: { clerkUserId: user.id } });
   if (stored?.deletedAt) return { status: "skipped_stale", reason: "user deleted", redactPayload: true };

@@ -1,4 +1,4 @@
-import { lockEntity } from "../entity-lock";
+import { lockKey } from "@wh/db";
 import { COMPLETED, type EventHandler } from "../handler-types";
 import { applySubscriptionStatus } from "./apply-subscription-status";
 import { invoiceSchema, invoiceSubscriptionId, stripeObject } from "./stripe-payloads";
@@ -13,7 +13,7 @@ export const applyInvoicePaymentFailed: EventHandler = async ({ tx, job, eventAt
   const invoice = stripeObject(job.payload, invoiceSchema, "invoice");
   const subscriptionId = invoiceSubscriptionId(invoice);
   if (!subscriptionId) return { status: "ignored", reason: "invoice without a subscription" };
-  await lockEntity(tx, `stripe_subscription:${subscriptionId}`);
+  await lockKey(tx, `stripe_subscription:${subscriptionId}`);
 
   const final = invoice.next_payment_attempt === null || invoice.next_payment_attempt === undefined;
   const inserted = await tx.$executeRaw`

@@ -1,7 +1,7 @@
+import { lockKey } from "@wh/db";
 import { bestPlan } from "@wh/billing";
 import { recomputeCurrentPlan } from "../../users/recompute-current-plan";
 import { resolveStripeUser } from "../../users/stripe-customer-link";
-import { lockEntity } from "../entity-lock";
 import { COMPLETED, type EventHandler } from "../handler-types";
 import { expandableId, stripeObject, subscriptionSchema, type StripeSubscription } from "./stripe-payloads";
 import { isNewerSubscriptionVersion } from "./subscription-event-order";
@@ -47,7 +47,7 @@ function sameState(a: SubscriptionState, b: SubscriptionState): boolean {
 export const applySubscriptionEvent: EventHandler = async ({ tx, job, eventAt }) => {
   const sub = stripeObject(job.payload, subscriptionSchema, "subscription");
   const state = subscriptionState(sub);
-  await lockEntity(tx, `stripe_subscription:${sub.id}`);
+  await lockKey(tx, `stripe_subscription:${sub.id}`);
 
   const stored = await tx.subscription.findUnique({ where: { stripeSubscriptionId: sub.id } });
   if (stored) {

@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@wh/db";
+import type { Prisma, PrismaClient } from "./generated/prisma/client";
 
 export type Tx = Prisma.TransactionClient;
 
@@ -43,6 +43,3 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
     clearTimeout(timer);
   }
 }
-
-/** Timestamps go to Postgres as ISO strings cast to timestamptz: unambiguous whatever the session time zone. */
-export const iso = (date: Date): string => date.toISOString();
