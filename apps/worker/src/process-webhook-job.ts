@@ -30,6 +30,17 @@ export function createWebhookProcessor(deps: ProcessorDependencies) {
     timer();
     deps.metrics.processed.inc({ provider: data.provider, status: result.status });
     log.info({ status: result.status, alreadySettled: result.alreadySettled, attempt: job.attemptsMade + 1 }, "event processed");
+    if (data.provider === "clerk") {
+      // Settled: a re-run is a no-op that needs ids only, so the job kept in Redis (for the
+      // duplicate fast path) need not hold the user's email and names any longer.
+      await job.updateData(withoutPersonalData(data)).catch((error: unknown) => {
+        log.warn({ err: error instanceof Error ? error.message : String(error) }, "could not strip personal data from job");
+      });
+    }
     return result;
   };
+}
+
+function withoutPersonalData(data: WebhookJob): WebhookJob {
+  return { ...data, payload: { ...data.payload, data: { id: data.objectId ?? null } } };
 }

@@ -101,6 +101,10 @@ it("applies queued Clerk and Stripe events and completes their jobs", async () =
   });
   const job = await queues.stripe.getJob(`stripe_${subscription.eventId}`);
   expect(await job?.getState()).toBe("completed");
+  // A settled Clerk job keeps ids only: the user's email does not linger in Redis.
+  const clerkJobInRedis = await queues.clerk.getJob(`clerk_${jobs[0]!.eventId}`);
+  expect(JSON.stringify(clerkJobInRedis?.data)).not.toContain("queued@example.com");
+  expect(clerkJobInRedis?.data).toMatchObject({ eventId: jobs[0]!.eventId, objectId: clerkUserId });
 });
 
 it("retries an event whose user is unknown, records each failure, and ends dead after the last attempt", async () => {
