@@ -1,7 +1,7 @@
 import type { Logger } from "@wh/core";
-import { opsEndpoints } from "@wh/http";
+import { jsonErrorHandler, opsEndpoints, requireJsonContentType } from "@wh/http";
 import type { WebhookProducer } from "@wh/queue";
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
+import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import type { ReceiverMetrics } from "./receiver-metrics";
 import { clerkWebhookRoute } from "./routes/clerk-webhook-route";
@@ -23,14 +23,6 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** The raw bytes are what the signature covers: never parse JSON before verifying. */
 const rawJsonBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
 
-const requireJson: RequestHandler = (req, res, next) => {
-  if (!req.is("application/json")) {
-    res.status(415).json({ error: "content type must be application/json" });
-    return;
-  }
-  next();
-};
-
 const methodNotAllowed: RequestHandler = (_req, res) => {
   res.status(405).set("Allow", "POST").json({ error: "method not allowed" });
 };
@@ -42,8 +34,8 @@ export function createReceiverApp(deps: ReceiverDependencies): Express {
   app.use(helmet());
 
   const context = { producer: deps.producer, metrics: deps.metrics, log: deps.log };
-  app.post("/webhooks/stripe", requireJson, rawJsonBody, stripeWebhookRoute(context, deps.stripeSecrets));
-  app.post("/webhooks/clerk", requireJson, rawJsonBody, clerkWebhookRoute(context, deps.clerkSecrets));
+  app.post("/webhooks/stripe", requireJsonContentType, rawJsonBody, stripeWebhookRoute(context, deps.stripeSecrets));
+  app.post("/webhooks/clerk", requireJsonContentType, rawJsonBody, clerkWebhookRoute(context, deps.clerkSecrets));
   app.all("/webhooks/stripe", methodNotAllowed);
   app.all("/webhooks/clerk", methodNotAllowed);
 
@@ -55,21 +47,6 @@ export function createReceiverApp(deps: ReceiverDependencies): Express {
   app.use((_req, res) => {
     res.status(404).json({ error: "not found" });
   });
-  app.use(errorHandler(deps.log));
+  app.use(jsonErrorHandler(deps.log));
   return app;
-}
-
-function errorHandler(log: Logger): ErrorRequestHandler {
-  return (error: { type?: string; status?: number }, _req, res, _next) => {
-    if (error.type === "entity.too.large") {
-      res.status(413).json({ error: "payload too large" });
-      return;
-    }
-    if (typeof error.status === "number" && error.status >= 400 && error.status < 500) {
-      res.status(error.status).json({ error: "bad request" });
-      return;
-    }
-    log.error({ err: error }, "unhandled receiver error");
-    res.status(500).json({ error: "internal error" });
-  };
 }
