@@ -1,5 +1,5 @@
 import { errorMessage, type Logger } from "@wh/core";
-import type { PrismaClient } from "@wh/db";
+import { isDatabaseUnavailable, type PrismaClient } from "@wh/db";
 import { webhookJobSchema, type WebhookJob } from "@wh/queue";
 import type { Job } from "bullmq";
 import { recordFailure } from "./ledger/record-failure";
@@ -10,7 +10,17 @@ import type { WorkerMetrics } from "./worker-metrics";
  * never reach the processor's code): the ledger row shows the attempt count and the error, and
  * a dead event is logged and counted so an alert can fire.
  */
-export function onJobFailed(deps: { prisma: PrismaClient; log: Logger; metrics: WorkerMetrics }) {
+export function onJobFailed(deps: {
+  prisma: PrismaClient;
+  log: Logger;
+  metrics: WorkerMetrics;
+  /** While Postgres is unreachable, a dead event's ledger row is retried this often… */
+  deadRowRetryMs?: number;
+  /** …this many times, so that replay (which reads the ledger) can find it once Postgres is back. */
+  deadRowRetries?: number;
+}) {
+  const retryMs = deps.deadRowRetryMs ?? 5_000;
+  const retries = deps.deadRowRetries ?? 120;
   return async (job: Job<WebhookJob> | undefined, error: Error): Promise<void> => {
     if (!job) return;
     const parsed = webhookJobSchema.safeParse(job.data);
@@ -25,8 +35,18 @@ export function onJobFailed(deps: { prisma: PrismaClient; log: Logger; metrics: 
       log.warn({ attempts: job.attemptsMade, err: errorMessage(error) }, "event attempt failed, will retry");
     }
     if (!parsed.success) return;
-    await recordFailure(deps.prisma, parsed.data, { attempts: job.attemptsMade, error: errorMessage(error), dead }).catch(
-      (writeError: unknown) => log.warn({ err: errorMessage(writeError) }, "could not record failure in ledger"),
-    );
+    const failure = { attempts: job.attemptsMade, error: errorMessage(error), dead };
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await recordFailure(deps.prisma, parsed.data, failure);
+        return;
+      } catch (writeError) {
+        // A retried event gets another chance to write; a dead one does not, so keep trying.
+        const retry = dead && attempt < retries && isDatabaseUnavailable(writeError);
+        log.warn({ err: errorMessage(writeError), retryInMs: retry ? retryMs : undefined }, "could not record failure in ledger");
+        if (!retry) return;
+        await new Promise((resolve) => setTimeout(resolve, retryMs).unref());
+      }
+    }
   };
 }
