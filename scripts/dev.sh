@@ -18,8 +18,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
 bootstrap
 
 # Development defaults; real deployments set their own. Never use these secrets in production.
-export STRIPE_WEBHOOK_SECRET="${STRIPE_WEBHOOK_SECRET:-whsec_local_development_only_stripe}"
-export CLERK_WEBHOOK_SECRET="${CLERK_WEBHOOK_SECRET:-whsec_bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1jbGVyaw==}"
+export_dev_secrets
 export RECEIVER_PORT="${RECEIVER_PORT:-3000}"
 export INTERNAL_API_TOKEN="${INTERNAL_API_TOKEN:-local-development-only-internal-api-token}"
 

@@ -102,8 +102,7 @@ bootstrap # leaves us in the repository root with REDIS_URL and DATABASE_URL exp
 log() { printf '[load] %s\n' "$*" >&2; }
 
 # Development defaults, as in scripts/dev.sh; the receiver and the artillery processor share them.
-export STRIPE_WEBHOOK_SECRET="${STRIPE_WEBHOOK_SECRET:-whsec_local_development_only_stripe}"
-export CLERK_WEBHOOK_SECRET="${CLERK_WEBHOOK_SECRET:-whsec_bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1jbGVyaw==}"
+export_dev_secrets
 export ARTILLERY_DISABLE_TELEMETRY=true
 
 # ------------------------------------------------------------ dependencies ----

@@ -2,7 +2,7 @@
  * Applies prisma/migrations to DATABASE_URL the way `prisma migrate deploy` does, without the
  * native schema engine. Usage: tsx scripts/migrate.ts [--help]
  */
-import { applyMigrations, MigrationError, PRISMA_MIGRATIONS_DIR } from "@wh/db";
+import { applyMigrations, PRISMA_MIGRATIONS_DIR } from "@wh/db";
 
 const HELP = `Usage: migrate [--help]
 
@@ -44,7 +44,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const message = error instanceof MigrationError ? error.message : error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`migrate: ${message}\n`);
     process.exit(1);
   },

@@ -16,6 +16,12 @@ pnpm_cmd() {
 
 bootstrap_log() { printf '[bootstrap] %s\n' "$*" >&2; }
 
+# Development defaults of the webhook secrets (dev.sh, load.sh); never use them in production.
+export_dev_secrets() {
+  export STRIPE_WEBHOOK_SECRET="${STRIPE_WEBHOOK_SECRET:-whsec_local_development_only_stripe}"
+  export CLERK_WEBHOOK_SECRET="${CLERK_WEBHOOK_SECRET:-whsec_bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1jbGVyaw==}"
+}
+
 bootstrap() {
   cd "$BOOTSTRAP_ROOT"
   local node_major

@@ -1,6 +1,6 @@
 import { createLogger } from "@wh/core";
-import { applyMigrations, createPrismaClient, PRISMA_MIGRATIONS_DIR, type PrismaClient } from "@wh/db";
-import type { WebhookJob } from "@wh/queue";
+import { createMigratedDatabase, type PrismaClient } from "@wh/db";
+import { webhookJobId, type WebhookJob } from "@wh/queue";
 import { clerkUserEvent, PostgresServerProcess, uniqueId, waitFor } from "@wh/testkit";
 import type { Job } from "bullmq";
 import { onJobFailed } from "./on-job-failed";
@@ -13,9 +13,13 @@ let prisma: PrismaClient;
 
 beforeAll(async () => {
   postgres = await PostgresServerProcess.start();
-  const url = await postgres.createDatabase("ledger_outage");
-  await applyMigrations({ databaseUrl: url, migrationsDir: PRISMA_MIGRATIONS_DIR });
-  prisma = createPrismaClient({ databaseUrl: url, poolMax: 2, connectionTimeoutMs: 500 });
+  const database = await createMigratedDatabase({
+    serverUrl: postgres.url(),
+    namePrefix: "ledger_outage",
+    poolMax: 2,
+    connectionTimeoutMs: 500,
+  });
+  prisma = database.prisma;
 }, 60_000);
 
 afterAll(async () => {
@@ -26,7 +30,7 @@ afterAll(async () => {
 it("writes a dead event's ledger row once Postgres is back", async () => {
   const data = clerkJob(clerkUserEvent("user.created", { id: uniqueId("user"), email: "late@example.com" }));
   // What BullMQ hands to the `failed` listener after the last attempt.
-  const job = { id: `clerk_${data.eventId}`, name: data.type, data, attemptsMade: 3, opts: { attempts: 3 } } as unknown as Job<WebhookJob>;
+  const job = { id: webhookJobId("clerk", data.eventId), name: data.type, data, attemptsMade: 3, opts: { attempts: 3 } } as unknown as Job<WebhookJob>;
   const warnings: string[] = [];
   const log = createLogger({
     name: "ledger-outage-test",

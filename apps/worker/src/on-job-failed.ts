@@ -2,6 +2,7 @@ import { errorMessage, type Logger } from "@wh/core";
 import { isDatabaseUnavailable, type PrismaClient } from "@wh/db";
 import { webhookJobSchema, type WebhookJob } from "@wh/queue";
 import type { Job } from "bullmq";
+import { isFinalFailure } from "./is-final-failure";
 import { recordFailure } from "./ledger/record-failure";
 import type { WorkerMetrics } from "./worker-metrics";
 
@@ -25,7 +26,7 @@ export function onJobFailed(deps: {
     if (!job) return;
     const parsed = webhookJobSchema.safeParse(job.data);
     const provider = parsed.success ? parsed.data.provider : "unknown";
-    const dead = error.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1);
+    const dead = isFinalFailure(job, error);
     const log = deps.log.child({ provider, eventId: parsed.success ? parsed.data.eventId : job.id, type: job.name });
     deps.metrics.failedAttempts.inc({ provider });
     if (dead) {

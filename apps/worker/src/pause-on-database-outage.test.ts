@@ -5,6 +5,7 @@ import {
   createProducerConnection,
   createWebhookQueues,
   createWorkerConnection,
+  webhookJobId,
   webhookJobOptions,
   WebhookProducer,
   type WebhookQueues,
@@ -78,7 +79,7 @@ it("keeps a job's attempts while the database is unreachable, however often it i
   await waitFor("five paused tries", () => logLines.filter((line) => line.startsWith("database unavailable")).length >= 5, {
     timeoutMs: 30_000,
   });
-  const stored = await queues.clerk.getJob(`clerk_${job.eventId}`);
+  const stored = await queues.clerk.getJob(webhookJobId("clerk", job.eventId));
   expect(stored?.attemptsMade).toBe(0);
   expect(await stored?.getState()).not.toBe("failed");
 });

@@ -1,4 +1,4 @@
-import type { Logger } from "@wh/core";
+import { errorMessage, type Logger } from "@wh/core";
 import type { PrismaClient } from "@wh/db";
 import { webhookJobSchema, type WebhookJob } from "@wh/queue";
 import { UnrecoverableError, type Job } from "bullmq";
@@ -34,7 +34,7 @@ export function createWebhookProcessor(deps: ProcessorDependencies) {
       // Settled: a re-run is a no-op that needs ids only, so the job kept in Redis (for the
       // duplicate fast path) need not hold the user's email and names any longer.
       await job.updateData(withoutPersonalData(data)).catch((error: unknown) => {
-        log.warn({ err: error instanceof Error ? error.message : String(error) }, "could not strip personal data from job");
+        log.warn({ err: errorMessage(error) }, "could not strip personal data from job");
       });
     }
     return result;

@@ -5,6 +5,7 @@ import {
   createProducerConnection,
   createWebhookQueues,
   createWorkerConnection,
+  webhookJobId,
   webhookJobOptions,
   WebhookProducer,
   type WebhookQueues,
@@ -99,10 +100,10 @@ it("applies queued Clerk and Stripe events and completes their jobs", async () =
     stripeCustomerId: customerId,
     currentPlan: "business",
   });
-  const job = await queues.stripe.getJob(`stripe_${subscription.eventId}`);
+  const job = await queues.stripe.getJob(webhookJobId("stripe", subscription.eventId));
   expect(await job?.getState()).toBe("completed");
   // A settled Clerk job keeps ids only: the user's email does not linger in Redis.
-  const clerkJobInRedis = await queues.clerk.getJob(`clerk_${jobs[0]!.eventId}`);
+  const clerkJobInRedis = await queues.clerk.getJob(webhookJobId("clerk", jobs[0]!.eventId));
   expect(JSON.stringify(clerkJobInRedis?.data)).not.toContain("queued@example.com");
   expect(clerkJobInRedis?.data).toMatchObject({ eventId: jobs[0]!.eventId, objectId: clerkUserId });
 });
@@ -120,7 +121,7 @@ it("retries an event whose user is unknown, records each failure, and ends dead 
   });
   expect(dead.attempts).toBe(3);
   expect(dead.lastError).toMatch(/UserNotLinkedError: no Clerk user/);
-  expect(await (await queues.stripe.getJob(`stripe_${job.eventId}`))?.getState()).toBe("failed");
+  expect(await (await queues.stripe.getJob(webhookJobId("stripe", job.eventId)))?.getState()).toBe("failed");
   const deadCount = await metrics.dead.get();
   expect(deadCount.values.find((v) => v.labels.provider === "stripe")?.value).toBeGreaterThanOrEqual(1);
 });

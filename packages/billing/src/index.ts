@@ -1,11 +1,7 @@
 export {
   bestPlan,
   HELD_RESOURCES,
-  isHeldResource,
-  isMeteredMetric,
-  isPlanId,
   METERED_METRICS,
-  PLAN_IDS,
   PLANS,
   type HeldResource,
   type MeteredMetric,
@@ -14,7 +10,7 @@ export {
   type PlanId,
 } from "./plan-catalog";
 export { subscriptionGrantsPlan } from "./subscription-status-policy";
-export { calendarMonthUtc, previousPeriod, type BillingPeriod, type PeriodPolicy } from "./billing-period";
+export { calendarMonthUtc, type BillingPeriod, type PeriodPolicy } from "./billing-period";
 export type { Decision, DenyReason, UsageOutcome, UsageReceipt } from "./plan-decision";
 export {
   MAX_USAGE_AMOUNT,
@@ -26,14 +22,11 @@ export {
   type RecordUsageRequest,
 } from "./plan-validator";
 export {
-  DEFAULT_IDEMPOTENCY_KEY_TTL_MS,
   deleteExpiredIdempotencyKeys,
   IDEMPOTENCY_KEY_PATTERN,
 } from "./idempotency-keys";
 export {
   closeEndedPeriods,
-  closeUsagePeriod,
   type ClosePeriodsOptions,
   type PeriodCloseResult,
 } from "./close-usage-periods";
-export { DeadlineExceededError } from "@wh/db";

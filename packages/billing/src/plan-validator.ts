@@ -1,3 +1,4 @@
+import { errorMessage } from "@wh/core";
 import { boundedTransaction, type PrismaClient, type Tx } from "@wh/db";
 import { calendarMonthUtc, type BillingPeriod, type PeriodPolicy } from "./billing-period";
 import { iso } from "./iso";
@@ -105,7 +106,7 @@ export class PlanValidator {
         this.recordUsageIn(tx, { ...request, metric, amount }),
       );
     } catch (error) {
-      return { status: "denied", reason: "unavailable", detail: describe(error) };
+      return { status: "denied", reason: "unavailable", detail: errorMessage(error) };
     }
   }
 
@@ -160,7 +161,7 @@ export class PlanValidator {
         return { status: "ok", entitlements } as const;
       });
     } catch (error) {
-      return { status: "denied", reason: "unavailable", detail: describe(error) };
+      return { status: "denied", reason: "unavailable", detail: errorMessage(error) };
     }
   }
 
@@ -173,13 +174,14 @@ export class PlanValidator {
     if (!user) return { status: "denied", reason: "unknown_user" };
 
     const key = request.idempotencyKey;
-    const requestHash = requestFingerprint(request);
-    if (key !== undefined) {
+    // Fingerprinted only when a key asks for it: most increments carry none.
+    const idempotency = key === undefined ? undefined : { key, requestHash: requestFingerprint(request) };
+    if (idempotency) {
       // Before the plan checks: a retry gets the first answer even if the plan changed since.
-      await lockIdempotencyKey(tx, user.id, key);
-      const stored = await findIdempotencyKey(tx, user.id, key, now);
+      await lockIdempotencyKey(tx, user.id, idempotency.key);
+      const stored = await findIdempotencyKey(tx, user.id, idempotency.key, now);
       if (stored.found) {
-        if (stored.requestHash !== requestHash) return { status: "idempotency_key_reused" };
+        if (stored.requestHash !== idempotency.requestHash) return { status: "idempotency_key_reused" };
         return { ...stored.outcome, replayed: true };
       }
     }
@@ -200,11 +202,10 @@ export class PlanValidator {
       status: counted.granted ? ("granted" as const) : ("limit_reached" as const),
       receipt: receipt(plan, request.metric, request.amount, period, limit, counted.used),
     };
-    if (key !== undefined) {
+    if (idempotency) {
       await storeIdempotencyKey(tx, {
         userId: user.id,
-        key,
-        requestHash,
+        ...idempotency,
         outcome,
         expiresAt: new Date(now.getTime() + this.keyTtlMs),
       });
@@ -226,7 +227,7 @@ export class PlanValidator {
         return check(tx, user.id, resolution.plan);
       });
     } catch (error) {
-      return { allowed: false, reason: "unavailable", detail: describe(error) };
+      return { allowed: false, reason: "unavailable", detail: errorMessage(error) };
     }
   }
 }
@@ -248,8 +249,4 @@ function receipt(plan: Plan, metric: MeteredMetric, amount: number, period: Bill
     limit,
     remaining: Math.max(0, limit - used),
   };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -11,6 +11,6 @@ export {
 export { readMigrationFiles, type MigrationFile } from "./migrations/migration-files";
 export { isDatabaseUnavailable } from "./database-unavailable";
 export { PRISMA_MIGRATIONS_DIR } from "./migrations/migrations-dir";
-export { createMigratedDatabase, type MigratedDatabase } from "./migrations/migrated-database";
-export { boundedTransaction, DeadlineExceededError, type Tx } from "./bounded-transaction";
+export { createDatabase, createMigratedDatabase, type CreatedDatabase, type MigratedDatabase } from "./migrations/migrated-database";
+export { boundedTransaction, type Tx } from "./bounded-transaction";
 export { lockKey, lockKeyShared } from "./advisory-locks";

@@ -16,5 +16,5 @@ export {
   type WebhookProducerOptions,
 } from "./webhook-producer";
 export { retryPolicyEnvFields, retryPolicyFromEnv } from "./retry-policy-env";
-export { MAX_REPLAYS_PER_EVENT, planWebhookReplay, replayJobId, replayWebhookJob, type ReplayOutcome, type ReplayPlan, type ReplayResult, type ReplayWebhookJobOptions } from "./replay-webhook-job";
-export { createMaintenanceQueue, DEFAULT_LEDGER_CLEANUP_PATTERN, DEFAULT_USAGE_RESET_PATTERN, MAINTENANCE_JOB_OPTIONS, MAINTENANCE_JOBS, MAINTENANCE_QUEUE_NAME, scheduledTimeOf, upsertMaintenanceSchedulers, type MaintenanceJobName, type MaintenanceSchedule } from "./maintenance-queue";
+export { planWebhookReplay, replayJobId, replayWebhookJob, type ReplayWebhookJobOptions } from "./replay-webhook-job";
+export { createMaintenanceQueue, DEFAULT_LEDGER_CLEANUP_PATTERN, DEFAULT_USAGE_RESET_PATTERN, MAINTENANCE_JOB_OPTIONS, MAINTENANCE_JOBS, MAINTENANCE_QUEUE_NAME, scheduledTimeOf, upsertMaintenanceSchedulers } from "./maintenance-queue";

@@ -1,4 +1,5 @@
 import type { Job, JobsOptions, JobState } from "bullmq";
+import { retryFailedJob } from "./retry-failed-job";
 import { webhookJobId, type WebhookJob } from "./webhook-job";
 import type { WebhookQueues } from "./webhook-queues";
 
@@ -81,17 +82,6 @@ export async function replayWebhookJob(options: ReplayWebhookJobOptions, data: W
     case "add":
       await queue.add(data.type, data, { ...options.jobOptions, jobId: plan.jobId });
       return { outcome: "re-added", jobId: plan.jobId };
-  }
-}
-
-/** Retries a failed job; false when someone else (a re-delivery, another replay) was first. */
-async function retryFailedJob(job: Job<WebhookJob>): Promise<boolean> {
-  try {
-    await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
-    return true;
-  } catch (error) {
-    if ((await job.getState()) !== FAILED) return false;
-    throw error;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { JobsOptions } from "bullmq";
+import { retryFailedJob } from "./retry-failed-job";
 import { webhookJobId, type WebhookJob } from "./webhook-job";
 import type { WebhookQueues } from "./webhook-queues";
 
@@ -39,14 +40,7 @@ export class WebhookProducer {
       return "enqueued";
     }
     if ((await existing.getState()) !== "failed") return "duplicate";
-    try {
-      await existing.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
-      return "retried";
-    } catch (error) {
-      // A concurrent re-delivery retried it first: the job is queued again either way.
-      if ((await existing.getState()) !== "failed") return "duplicate";
-      throw error;
-    }
+    return (await retryFailedJob(existing)) ? "retried" : "duplicate";
   }
 }
 

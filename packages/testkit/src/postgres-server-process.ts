@@ -13,7 +13,7 @@ const POSTGRES_OS_USER = "postgres";
 const PASSWORD = "postgres";
 
 export interface PostgresServerOptions {
-  /** Folder of initdb / pg_ctl / createdb; defaults to WH_PG_BIN, else the newest /usr/lib/postgresql/<v>/bin. */
+  /** Folder of initdb and pg_ctl; defaults to WH_PG_BIN, else the newest /usr/lib/postgresql/<v>/bin. */
   binDir?: string;
 }
 
@@ -59,13 +59,6 @@ export class PostgresServerProcess {
   /** A connection URL for one database of this cluster (trust auth; the password is ignored). */
   url(database = "postgres"): string {
     return `postgresql://postgres:${PASSWORD}@127.0.0.1:${this.port}/${database}`;
-  }
-
-  /** CREATE DATABASE through `createdb`; returns its URL. */
-  async createDatabase(name: string): Promise<string> {
-    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe database name ${name}`);
-    await this.serverCommand("createdb", ["-h", "127.0.0.1", "-p", String(this.port), "-U", "postgres", name]);
-    return this.url(name);
   }
 
   /** Starts (again) on the same port and data folder; waits until it accepts connections. */

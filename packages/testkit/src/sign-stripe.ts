@@ -1,12 +1,12 @@
 import Stripe from "stripe";
 
-/** A Stripe delivery signed by the official library, as Stripe would send it. */
+/** A Stripe delivery signed by the official library, as Stripe would send it (a string is sent as is). */
 export function signStripe(
-  event: object,
+  event: object | string,
   secret: string,
   options: { timestampSeconds?: number } = {},
 ): { body: string; headers: Record<string, string> } {
-  const body = JSON.stringify(event);
+  const body = typeof event === "string" ? event : JSON.stringify(event);
   const signature = Stripe.webhooks.generateTestHeaderString({
     payload: body,
     secret,

@@ -1,5 +1,4 @@
 import { clerkUserEvent, signClerk, TEST_CLERK_SECRET, TEST_CLERK_SECRET_NEXT, uniqueId } from "@wh/testkit";
-import { Webhook } from "svix";
 import { verifyClerk, type ClerkHeaders, type VerifyClerkInput } from "./verify-clerk";
 
 const SECRETS = [TEST_CLERK_SECRET];
@@ -20,16 +19,8 @@ function delivery(
 
 /** Signs arbitrary bytes (not necessarily JSON) with the official library. */
 function signRaw(body: string, secret = TEST_CLERK_SECRET): Pick<VerifyClerkInput, "rawBody" | "headers"> {
-  const msgId = uniqueId("msg");
-  const timestamp = nowSeconds();
-  return {
-    rawBody: Buffer.from(body),
-    headers: {
-      "svix-id": msgId,
-      "svix-timestamp": String(timestamp),
-      "svix-signature": new Webhook(secret).sign(msgId, new Date(timestamp * 1000), body),
-    },
-  };
+  const signed = signClerk(body, secret, { msgId: uniqueId("msg") });
+  return { rawBody: Buffer.from(signed.body), headers: signed.headers as ClerkHeaders };
 }
 
 const userCreated = (timestampMs?: number) =>

@@ -13,8 +13,8 @@ function delivery(event: object, secret = TEST_STRIPE_SECRET, timestampSeconds?:
 
 /** Signs arbitrary bytes (not necessarily JSON) with the official library. */
 function signRaw(body: string, secret = TEST_STRIPE_SECRET): Pick<VerifyStripeInput, "rawBody" | "signatureHeader"> {
-  const signatureHeader = Stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp: nowSeconds() });
-  return { rawBody: Buffer.from(body), signatureHeader };
+  const signed = signStripe(body, secret);
+  return { rawBody: Buffer.from(signed.body), signatureHeader: signed.headers["stripe-signature"] };
 }
 
 function subscriptionUpdated() {

@@ -1,5 +1,4 @@
-import { randomBytes } from "node:crypto";
-import { applyMigrations, createPrismaClient, PRISMA_MIGRATIONS_DIR, type PrismaClient } from "@wh/db";
+import { createMigratedDatabase, type PrismaClient } from "@wh/db";
 import type { PostgresServerProcess } from "@wh/testkit";
 
 
@@ -61,9 +60,12 @@ export class FaultDatabase {
   ) {}
 
   static async create(server: PostgresServerProcess): Promise<FaultDatabase> {
-    const url = await server.createDatabase(`fault_${randomBytes(5).toString("hex")}`);
-    await applyMigrations({ databaseUrl: url, migrationsDir: PRISMA_MIGRATIONS_DIR });
-    const prisma = createPrismaClient({ databaseUrl: url, poolMax: 2, connectionTimeoutMs: 2_000 });
+    const { url, prisma } = await createMigratedDatabase({
+      serverUrl: server.url(),
+      namePrefix: "fault",
+      poolMax: 2,
+      connectionTimeoutMs: 2_000,
+    });
     for (const statement of AUDIT_SQL) await prisma.$executeRawUnsafe(statement);
     return new FaultDatabase(url, prisma);
   }

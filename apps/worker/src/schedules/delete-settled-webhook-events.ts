@@ -1,4 +1,5 @@
 import type { EventStatus, PrismaClient } from "@wh/db";
+import { SETTLED_STATUSES } from "../ledger/ledger-statuses";
 
 /** Providers re-deliver for up to 3 days (Stripe); a settled row must outlive that to dedupe them. */
 export const MIN_RETENTION_DAYS = 3;
@@ -7,7 +8,7 @@ export const MIN_RETENTION_DAYS = 3;
  * Ledger rows that may go once old: the event had its effect (or never will). `dead` and `failed`
  * rows stay until replayed or explicitly discarded.
  */
-export const DELETABLE_STATUSES: readonly EventStatus[] = ["completed", "ignored", "skipped_stale", "skipped_duplicate"];
+export const DELETABLE_STATUSES: readonly EventStatus[] = [...SETTLED_STATUSES];
 
 export interface DeletedRows {
   deleted: number;

@@ -12,6 +12,7 @@ import { Worker, type Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { WorkerEnv } from "../env";
 import { createMaintenanceProcessor } from "./process-maintenance-job";
+import { isFinalFailure } from "../is-final-failure";
 
 export interface ScheduleSettings {
   /** maxRetriesPerRequest null, like the webhook workers' (BullMQ duplicates it for blocking reads). */
@@ -87,7 +88,7 @@ export async function startSchedules(
   worker.on("error", (error) => log.error({ err: error.message }, "maintenance worker error"));
   await worker.waitUntilReady();
   worker.on("failed", (job, error) => {
-    const final = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
+    const final = job !== undefined && isFinalFailure(job, error);
     const context = { jobId: job?.id, name: job?.name, attempt: job?.attemptsMade, err: error.message };
     if (final) log.error({ ...context, alert: "maintenance_job_failed" }, "maintenance job failed for good");
     else log.warn(context, "maintenance job failed, will retry");

@@ -4,12 +4,15 @@ import { createPrismaClient, type PrismaClient } from "../prisma-client";
 import { applyMigrations } from "./apply-migrations";
 import { PRISMA_MIGRATIONS_DIR } from "./migrations-dir";
 
-export interface MigratedDatabase {
+export interface CreatedDatabase {
   name: string;
   url: string;
-  prisma: PrismaClient;
-  /** Disconnects and drops the database (closing other connections to it). Safe to call twice. */
+  /** Drops the database, closing any connection still open to it. Safe to call twice. */
   drop(): Promise<void>;
+}
+
+export interface MigratedDatabase extends CreatedDatabase {
+  prisma: PrismaClient;
 }
 
 async function onServer(serverUrl: string, sql: string): Promise<void> {
@@ -22,32 +25,48 @@ async function onServer(serverUrl: string, sql: string): Promise<void> {
   }
 }
 
+/** A new, empty database `<prefix>_<random>` on the server of `serverUrl` (any database of it). */
+export async function createDatabase(options: { serverUrl: string; namePrefix: string }): Promise<CreatedDatabase> {
+  const name = `${options.namePrefix}_${randomBytes(6).toString("hex")}`;
+  await onServer(options.serverUrl, `CREATE DATABASE "${name}"`);
+  const url = new URL(options.serverUrl);
+  url.pathname = `/${name}`;
+  let dropped = false;
+  return {
+    name,
+    url: url.toString(),
+    async drop() {
+      if (dropped) return;
+      dropped = true;
+      await onServer(options.serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+  };
+}
+
 /**
- * A new database `<prefix>_<random>` on the server of `serverUrl`, with every migration applied:
- * for tests whose work is global by design (a reset of every user, a cleanup of every old row)
- * and must not touch other tests' rows.
+ * A new database with every migration applied and a client on it: for tests whose work is
+ * global by design (a reset of every user, a cleanup of every old row) and must not touch other
+ * tests' rows, or that stop their own server.
  */
 export async function createMigratedDatabase(options: {
   serverUrl: string;
   namePrefix: string;
   poolMax?: number;
+  connectionTimeoutMs?: number;
 }): Promise<MigratedDatabase> {
-  const name = `${options.namePrefix}_${randomBytes(6).toString("hex")}`;
-  await onServer(options.serverUrl, `CREATE DATABASE "${name}"`);
-  const url = new URL(options.serverUrl);
-  url.pathname = `/${name}`;
-  await applyMigrations({ databaseUrl: url.toString(), migrationsDir: PRISMA_MIGRATIONS_DIR });
-  const prisma = createPrismaClient({ databaseUrl: url.toString(), poolMax: options.poolMax ?? 10 });
-  let dropped = false;
+  const database = await createDatabase(options);
+  await applyMigrations({ databaseUrl: database.url, migrationsDir: PRISMA_MIGRATIONS_DIR });
+  const prisma = createPrismaClient({
+    databaseUrl: database.url,
+    poolMax: options.poolMax ?? 10,
+    connectionTimeoutMs: options.connectionTimeoutMs,
+  });
   return {
-    name,
-    url: url.toString(),
+    ...database,
     prisma,
     async drop() {
-      if (dropped) return;
-      dropped = true;
       await prisma.$disconnect();
-      await onServer(options.serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await database.drop();
     },
   };
 }

@@ -4,7 +4,7 @@ import { recomputeCurrentPlan } from "../../users/recompute-current-plan";
 import { resolveStripeUser } from "../../users/stripe-customer-link";
 import { COMPLETED, type EventHandler } from "../handler-types";
 import { expandableId, stripeObject, subscriptionSchema, type StripeSubscription } from "./stripe-payloads";
-import { isNewerSubscriptionVersion } from "./subscription-event-order";
+import { isNewerSubscriptionVersion, storedVersion } from "./subscription-event-order";
 
 interface SubscriptionState {
   status: string;
@@ -52,7 +52,7 @@ export const applySubscriptionEvent: EventHandler = async ({ tx, job, eventAt })
   const stored = await tx.subscription.findUnique({ where: { stripeSubscriptionId: sub.id } });
   if (stored) {
     const newer = isNewerSubscriptionVersion(
-      { eventAt: stored.lastEventAt, eventId: stored.lastEventId, status: stored.status, periodEnd: stored.currentPeriodEnd },
+      storedVersion(stored),
       { eventAt, eventId: job.eventId, status: state.status, periodEnd: state.currentPeriodEnd },
     );
     if (sameState(stored, state)) {

@@ -1,6 +1,6 @@
 import { recomputeCurrentPlan } from "../../users/recompute-current-plan";
 import type { Tx } from "../handler-types";
-import { isNewerSubscriptionVersion } from "./subscription-event-order";
+import { isNewerSubscriptionVersion, storedVersion } from "./subscription-event-order";
 import { SubscriptionNotKnownError } from "./subscription-not-known-error";
 
 export type StatusChange = "applied" | "unchanged" | "stale";
@@ -17,7 +17,7 @@ export async function applySubscriptionStatus(
   const stored = await tx.subscription.findUnique({ where: { stripeSubscriptionId: change.subscriptionId } });
   if (!stored) throw new SubscriptionNotKnownError(`subscription ${change.subscriptionId} is not stored yet`);
   const newer = isNewerSubscriptionVersion(
-    { eventAt: stored.lastEventAt, eventId: stored.lastEventId, status: stored.status, periodEnd: stored.currentPeriodEnd },
+    storedVersion(stored),
     { eventAt: change.eventAt, eventId: change.eventId, status: change.status, periodEnd: stored.currentPeriodEnd },
   );
   if (!newer) return "stale";

@@ -28,6 +28,11 @@ export interface SubscriptionVersion {
   periodEnd: Date | null;
 }
 
+/** The version a stored subscription row is at. */
+export function storedVersion(row: { lastEventAt: Date; lastEventId: string; status: string; currentPeriodEnd: Date | null }): SubscriptionVersion {
+  return { eventAt: row.lastEventAt, eventId: row.lastEventId, status: row.status, periodEnd: row.currentPeriodEnd };
+}
+
 /** Whether `incoming` is newer than what is stored, i.e. should be applied over it. */
 export function isNewerSubscriptionVersion(stored: SubscriptionVersion, incoming: SubscriptionVersion): boolean {
   if (TERMINAL.has(stored.status) && !TERMINAL.has(incoming.status)) return false;
