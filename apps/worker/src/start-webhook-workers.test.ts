@@ -1,15 +1,6 @@
 import { createLogger } from "@wh/core";
 import { createPrismaClient, type PrismaClient } from "@wh/db";
-import {
-  closeWebhookQueues,
-  createProducerConnection,
-  createWebhookQueues,
-  createWorkerConnection,
-  webhookJobId,
-  webhookJobOptions,
-  WebhookProducer,
-  type WebhookQueues,
-} from "@wh/queue";
+import { webhookJobId, type WebhookProducer, type WebhookQueues } from "@wh/queue";
 import {
   checkoutSession,
   clerkUserEvent,
@@ -17,60 +8,34 @@ import {
   subscriptionObject,
   testServers,
   uniqueId,
-  uniqueQueuePrefix,
   waitFor,
 } from "@wh/testkit";
-import type { Worker } from "bullmq";
-import type { Redis } from "ioredis";
-import { startWebhookWorkers } from "./start-webhook-workers";
 import { clerkJob, stripeJob } from "./test-support/apply-job";
+import { startTestWebhookWorkers, type TestWebhookWorkers } from "./test-support/test-webhook-workers";
 import { createWorkerMetrics, type WorkerMetrics } from "./worker-metrics";
 
 /** Real BullMQ workers on real Redis and Postgres; short backoff so retries happen in-test. */
 let prisma: PrismaClient;
-let producerRedis: Redis;
-let workerRedis: Redis;
+let system: TestWebhookWorkers;
 let queues: WebhookQueues;
 let producer: WebhookProducer;
-let workers: Worker[];
 let metrics: WorkerMetrics;
 
 beforeAll(async () => {
-  const { redisUrl, databaseUrl } = testServers();
-  const prefix = uniqueQueuePrefix();
-  prisma = createPrismaClient({ databaseUrl, poolMax: 6 });
-  producerRedis = createProducerConnection(redisUrl);
-  workerRedis = createWorkerConnection(redisUrl);
-  queues = createWebhookQueues(producerRedis, prefix);
-  producer = new WebhookProducer({
-    queues,
-    jobOptions: webhookJobOptions({ attempts: 3, backoffMs: 50, keepCompletedSeconds: 60, keepFailedSeconds: 600 }),
-    timeoutMs: 2_000,
-  });
+  prisma = createPrismaClient({ databaseUrl: testServers().databaseUrl, poolMax: 6 });
   metrics = createWorkerMetrics();
-  workers = startWebhookWorkers(
-    {
-      connection: workerRedis,
-      queuePrefix: prefix,
-      concurrency: 2,
-      jobTimeoutMs: 5_000,
-      lockDurationMs: 30_000,
-      stalledIntervalMs: 30_000,
-      maxStalledCount: 1,
-      stripeLivemode: false,
-      databaseOutagePauseMs: 200,
-    },
-    { prisma, log: createLogger({ name: "worker-test", level: "silent" }), metrics },
-  );
-  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  system = await startTestWebhookWorkers({
+    prisma,
+    log: createLogger({ name: "worker-test", level: "silent" }),
+    metrics,
+    retryPolicy: { attempts: 3, backoffMs: 50, keepCompletedSeconds: 60, keepFailedSeconds: 600 },
+    settings: { concurrency: 2, jobTimeoutMs: 5_000, databaseOutagePauseMs: 200 },
+  });
+  ({ queues, producer } = system);
 });
 
 afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.close()));
-  await Promise.all(Object.values(queues).map((queue) => queue.obliterate({ force: true })));
-  await closeWebhookQueues(queues);
-  producerRedis.disconnect();
-  workerRedis.disconnect();
+  await system.close();
   await prisma.$disconnect();
 });
 
