@@ -20,11 +20,11 @@ it("exits 0 on SIGTERM under load, loses no job and runs none twice", async () =
   const activeAtSigterm = await waitFor(
     "the worker to be busy",
     async () => {
-      if ((await system.db.settledCount()) < 200) return false;
+      if ((await system.db.settledCount()) < 100) return false;
       const { active } = await system.jobCounts();
       return active > 0 && active;
     },
-    { timeoutMs: 30_000, intervalMs: 20 },
+    { timeoutMs: 60_000, intervalMs: 20 },
   );
   const exitCode = await system.stopWorker("SIGTERM", 20_000);
   const afterExit = await system.jobCounts();
