@@ -16,6 +16,11 @@ fi
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
 bootstrap
 
+# promtool (Debian's prometheus package) checks and unit-tests the alerting rules.
+if ! command -v promtool >/dev/null 2>&1; then
+  _wh_apt_install prometheus
+fi
+
 bootstrap_log "type-checking"
 pnpm_cmd exec turbo run typecheck --output-logs=errors-only --log-prefix=none
 pnpm_cmd exec tsc -p scripts/tsconfig.json
