@@ -13,7 +13,12 @@ const HOUR_MS = 3_600_000;
 async function main(): Promise<void> {
   const env = loadDashboardEnv();
   const log = createLogger({ name: "dashboard", level: env.LOG_LEVEL });
-  const prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX });
+  const metrics = createDashboardMetrics();
+  const prisma = createPrismaClient({
+    databaseUrl: env.DATABASE_URL,
+    poolMax: env.DATABASE_POOL_MAX,
+    metrics: { registry: metrics.registry, app: "dashboard" },
+  });
   const redis = createProducerConnection(env.REDIS_URL);
   redis.on("error", (error) => log.warn({ err: error.message }, "redis connection error"));
   const webhookQueues = createWebhookQueues(redis, env.QUEUE_PREFIX);
@@ -30,7 +35,7 @@ async function main(): Promise<void> {
     }),
     tokens: env.INTERNAL_API_TOKEN,
     boardQueues: [...Object.values(webhookQueues), maintenanceQueue],
-    metrics: createDashboardMetrics(),
+    metrics,
     log,
     isReady: async () => {
       await prisma.$queryRaw`SELECT 1`;

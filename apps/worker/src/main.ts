@@ -10,8 +10,12 @@ import { createWorkerMetrics } from "./worker-metrics";
 async function main(): Promise<void> {
   const env = loadWorkerEnv();
   const log = createLogger({ name: "worker", level: env.LOG_LEVEL });
-  const prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX });
   const metrics = createWorkerMetrics();
+  const prisma = createPrismaClient({
+    databaseUrl: env.DATABASE_URL,
+    poolMax: env.DATABASE_POOL_MAX,
+    metrics: { registry: metrics.registry, app: "worker" },
+  });
   const redis = createWorkerConnection(env.REDIS_URL);
   redis.on("error", (error) => log.warn({ err: error.message }, "redis connection error"));
   const workers = startWebhookWorkers(

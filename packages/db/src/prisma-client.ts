@@ -1,26 +1,22 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import { createDatabasePool, type DatabasePoolOptions } from "./database-pool";
 import { PrismaClient } from "./generated/prisma/client";
+import { observePool, type PoolMetricsOptions } from "./pool-metrics";
 
 export { PrismaClient };
 
-export interface PrismaClientOptions {
-  databaseUrl: string;
-  /** Connections this process may hold; N processes × poolMax must stay under the server's limit. */
-  poolMax: number;
-  /** How long a query may wait for a free pool connection before failing. */
-  connectionTimeoutMs?: number;
+export interface PrismaClientOptions extends DatabasePoolOptions {
+  /** Export the pool's gauges and acquire times to this registry (one client per registry). */
+  metrics?: PoolMetricsOptions;
 }
 
 /**
- * Builds the one Prisma client of a process: driver adapter over a bounded `pg` pool, no native
- * engine. Call it once at start and pass the client down; never per request.
+ * Builds the one Prisma client of a process: driver adapter over our bounded `pg` pool (so the
+ * pool can be observed), no native engine. `$disconnect()` ends the pool. Call it once at start
+ * and pass the client down; never per request.
  */
 export function createPrismaClient(options: PrismaClientOptions): PrismaClient {
-  const adapter = new PrismaPg({
-    connectionString: options.databaseUrl,
-    max: options.poolMax,
-    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
-    idleTimeoutMillis: 30_000,
-  });
-  return new PrismaClient({ adapter });
+  const pool = createDatabasePool(options);
+  if (options.metrics) observePool(pool, options.metrics);
+  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 }

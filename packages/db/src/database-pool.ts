@@ -1,0 +1,19 @@
+import pg from "pg";
+
+export interface DatabasePoolOptions {
+  databaseUrl: string;
+  /** Connections this process may hold; N processes × poolMax must stay under the server's limit. */
+  poolMax: number;
+  /** How long a query may wait for a free pool connection before failing. */
+  connectionTimeoutMs?: number;
+}
+
+/** The one bounded `pg` pool of a process; Prisma's driver adapter runs on it. */
+export function createDatabasePool(options: DatabasePoolOptions): pg.Pool {
+  return new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.poolMax,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+}
