@@ -22,7 +22,7 @@ const optionalTokenList = z.preprocess(
 /** The origin browsers use to reach the dashboard (scheme, host and port, nothing else). */
 const publicOrigin = z
   .url({ protocol: /^https?$/, error: "must be an http(s) origin such as https://ops.example.com" })
-  .refine((raw) => new URL(raw).origin === raw.replace(/\/$/, ""), "must be an origin only (no path, query or credentials)")
+  .refine((raw) => URL.canParse(raw) && new URL(raw).origin === raw.replace(/\/$/, ""), "must be an origin only (no path, query or credentials)")
   .transform((raw) => new URL(raw).origin)
   .optional();
 
