@@ -16,10 +16,14 @@ pnpm_cmd() {
 
 bootstrap_log() { printf '[bootstrap] %s\n' "$*" >&2; }
 
-# Development defaults of the webhook secrets (dev.sh, load.sh); never use them in production.
+# Development defaults of the secrets and tokens (dev.sh, load.sh); never use them in production.
 export_dev_secrets() {
   export STRIPE_WEBHOOK_SECRET="${STRIPE_WEBHOOK_SECRET:-whsec_local_development_only_stripe}"
   export CLERK_WEBHOOK_SECRET="${CLERK_WEBHOOK_SECRET:-whsec_bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1jbGVyaw==}"
+  export INTERNAL_API_TOKEN="${INTERNAL_API_TOKEN:-local-development-only-internal-api-token}"
+  export DASHBOARD_VIEWER_TOKEN="${DASHBOARD_VIEWER_TOKEN:-local-development-only-dashboard-viewer-token}"
+  export DASHBOARD_ADMIN_TOKEN="${DASHBOARD_ADMIN_TOKEN:-local-development-only-dashboard-admin-token}"
+  bootstrap_log "secrets and tokens not set in the environment take development-only values from scripts/lib/bootstrap.sh (never in production)"
 }
 
 bootstrap() {

@@ -41,3 +41,16 @@ it("the worker refuses a concurrency its pool cannot serve", () => {
   expect(status).toBe(1);
   expect(stderr).toMatch(/WORKER_CONCURRENCY/);
 });
+
+it("the dashboard refuses one token for two roles, even with a required variable missing, without printing it", () => {
+  const shared = "one-token-for-two-roles-do-not-print-me";
+  const { status, stderr } = start("dashboard", {
+    REDIS_URL: "redis://127.0.0.1:6390",
+    INTERNAL_API_TOKEN: shared,
+    DASHBOARD_ADMIN_TOKEN: shared,
+  });
+  expect(status).toBe(1);
+  expect(stderr).toMatch(/DATABASE_URL: is required/);
+  expect(stderr).toMatch(/DASHBOARD_ADMIN_TOKEN: shares a token with INTERNAL_API_TOKEN/);
+  expect(stderr).not.toContain("do-not-print-me");
+});

@@ -18,6 +18,7 @@ import type { Express } from "express";
 import type { Redis } from "ioredis";
 import request from "supertest";
 import { createDashboardApp } from "./app";
+import type { OperatorTokens } from "./auth/operator-access";
 import { createDashboardMetrics } from "./dashboard-metrics";
 import { listen } from "@wh/http";
 
@@ -27,6 +28,8 @@ import { listen } from "@wh/http";
  */
 const TOKEN = "test-internal-token-0123456789abcdef";
 const ROTATED = "test-internal-token-rotated-fedcba9876";
+const VIEWER = "test-viewer-token-0123456789abcdef-0123";
+const ADMIN = "test-admin-token-0123456789abcdef-01234";
 const YEAR = 2200 + Math.floor(Math.random() * 7000);
 const NOW = new Date(Date.UTC(YEAR, 2, 10, 12));
 const STARTER_SEARCHES = PLANS.starter.monthlyLimits.searches;
@@ -38,11 +41,14 @@ let maintenanceQueue: Queue;
 let app: Express;
 const userIds: string[] = [];
 
-function dashboard(options: { client?: PrismaClient; timeoutMs?: number } = {}): Express {
+function dashboard(options: { client?: PrismaClient; timeoutMs?: number; operatorTokens?: OperatorTokens } = {}): Express {
   return createDashboardApp({
     validator: new PlanValidator({ prisma: options.client ?? prisma, timeoutMs: options.timeoutMs ?? 20_000, clock: () => NOW }),
-    tokens: [TOKEN, ROTATED],
-    boardQueues: [...Object.values(webhookQueues), maintenanceQueue],
+    serviceTokens: [TOKEN, ROTATED],
+    operatorTokens: options.operatorTokens ?? { viewer: [VIEWER], admin: [ADMIN] },
+    publicOrigin: undefined,
+    trustProxy: false,
+    boardQueues: { webhooks: Object.values(webhookQueues), maintenance: maintenanceQueue },
     metrics: createDashboardMetrics(),
     log: createLogger({ name: "dashboard-test", level: "silent" }),
     isReady: async () => {
@@ -122,22 +128,40 @@ describe("authentication", () => {
     expect((await request(app).get("/metrics")).text).toContain("internal_api_decisions_total");
   });
 
-  it("puts Bull Board behind the token, with Basic auth for browsers", async () => {
+  it("opens /v1 to the service token only, never to an operator's", async () => {
+    const { clerkUserId } = await user("starter");
+    for (const token of [VIEWER, ADMIN]) {
+      expect((await request(app).get(`/v1/entitlements/${clerkUserId}`).set("Authorization", `Bearer ${token}`)).status).toBe(401);
+    }
+  });
+
+  it("puts Bull Board behind the operator tokens, with Basic auth for browsers; the service token is not one", async () => {
     const challenge = await request(app).get("/admin/queues");
     expect(challenge.status).toBe(401);
-    expect(challenge.headers["www-authenticate"]).toMatch(/^Basic realm="bull-board"/);
+    expect(challenge.headers["www-authenticate"]).toMatch(/^Basic realm="operators"/);
     expect((await request(app).get("/admin/queues").auth("ops", "wrong-password")).status).toBe(401);
+    expect((await request(app).get("/admin/queues").auth("ops", TOKEN)).status).toBe(401);
+    expect((await request(app).get("/admin/queues/api/queues").set(auth)).status).toBe(401);
 
-    const page = await request(app).get("/admin/queues").auth("ops", TOKEN);
-    expect(page.status).toBe(200);
-    expect(page.text).toContain("<html");
-    const queues = await request(app).get("/admin/queues/api/queues").set(auth);
-    expect(queues.status).toBe(200);
-    expect((queues.body as { queues: { name: string }[] }).queues.map((queue) => queue.name).sort()).toEqual([
-      "maintenance",
-      "webhooks-clerk",
-      "webhooks-stripe",
-    ]);
+    for (const token of [VIEWER, ADMIN]) {
+      const page = await request(app).get("/admin/queues").auth("ops", token);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain("<html");
+      const queues = await request(app).get("/admin/queues/api/queues").set("Authorization", `Bearer ${token}`);
+      expect(queues.status).toBe(200);
+      expect((queues.body as { queues: { name: string }[] }).queues.map((queue) => queue.name).sort()).toEqual([
+        "maintenance",
+        "webhooks-clerk",
+        "webhooks-stripe",
+      ]);
+    }
+  });
+
+  it("answers 404 under /admin when no operator role has a token", async () => {
+    const closed = dashboard({ operatorTokens: { viewer: [], admin: [] } });
+    expect((await request(closed).get("/admin/queues")).status).toBe(404);
+    expect((await request(closed).get("/admin/queues/api/queues").auth("ops", ADMIN)).status).toBe(404);
+    expect((await request(closed).put("/admin/queues/api/queues/pause").auth("ops", TOKEN)).status).toBe(404);
   });
 
   it("lists the maintenance job schedulers in Bull Board", async () => {
@@ -146,7 +170,7 @@ describe("authentication", () => {
       ledgerCleanupPattern: DEFAULT_LEDGER_CLEANUP_PATTERN,
     });
 
-    const response = await request(app).get("/admin/queues/api/job-schedulers").auth("ops", TOKEN);
+    const response = await request(app).get("/admin/queues/api/job-schedulers").auth("ops", VIEWER);
 
     expect(response.status).toBe(200);
     const schedulers = (response.body as { schedulers: { queueName: string; id: string; pattern: string; tz: string }[] }).schedulers;

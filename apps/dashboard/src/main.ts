@@ -1,5 +1,5 @@
 import { PlanValidator } from "@wh/billing";
-import { ConfigError, createLogger, errorMessage } from "@wh/core";
+import { ConfigError, createLogger, errorMessage, trustProxySetting } from "@wh/core";
 import { boundPort, closeServer, listen, shutdownOnSignals } from "@wh/http";
 import { createPrismaClient } from "@wh/db";
 import { closeWebhookQueues, createMaintenanceQueue, createProducerConnection, createWebhookQueues } from "@wh/queue";
@@ -33,8 +33,11 @@ async function main(): Promise<void> {
       timeoutMs: env.USAGE_DECISION_TIMEOUT_MS,
       idempotencyKeyTtlMs: env.IDEMPOTENCY_KEY_TTL_HOURS * HOUR_MS,
     }),
-    tokens: env.INTERNAL_API_TOKEN,
-    boardQueues: [...Object.values(webhookQueues), maintenanceQueue],
+    serviceTokens: env.INTERNAL_API_TOKEN,
+    operatorTokens: { viewer: env.DASHBOARD_VIEWER_TOKEN, admin: env.DASHBOARD_ADMIN_TOKEN },
+    publicOrigin: env.DASHBOARD_PUBLIC_ORIGIN,
+    trustProxy: trustProxySetting(env.TRUST_PROXY),
+    boardQueues: { webhooks: Object.values(webhookQueues), maintenance: maintenanceQueue },
     metrics,
     log,
     isReady: async () => {
@@ -43,7 +46,10 @@ async function main(): Promise<void> {
     },
   });
   const server = await listen(app, env.DASHBOARD_PORT, env.DASHBOARD_HOST);
-  log.info({ port: boundPort(server) }, "dashboard listening");
+  log.info(
+    { port: boundPort(server), viewerRole: env.DASHBOARD_VIEWER_TOKEN.length > 0, adminRole: env.DASHBOARD_ADMIN_TOKEN.length > 0 },
+    "dashboard listening",
+  );
 
   shutdownOnSignals({
     log,

@@ -7,6 +7,7 @@ import {
   queuePrefix,
   redisUrl,
   secretList,
+  trustProxy,
 } from "@wh/core";
 import { retryPolicyEnvFields } from "@wh/queue";
 import { z } from "zod";
@@ -22,7 +23,7 @@ const receiverEnvSchema = z.object({
   /** Upper bound for Redis to confirm a job; providers get 503 and retry past it. */
   ENQUEUE_TIMEOUT_MS: positiveInt(2_000).refine((ms) => ms <= 2_000, "must be at most 2000 ms"),
   /** Express `trust proxy`: false, true, a hop count or a list of addresses. */
-  TRUST_PROXY: z.string().default("false"),
+  TRUST_PROXY: trustProxy,
   LOG_LEVEL: logLevel,
   LOG_PRETTY: booleanFlag(false),
   ...retryPolicyEnvFields,
@@ -32,12 +33,4 @@ export type ReceiverEnv = z.infer<typeof receiverEnvSchema>;
 
 export function loadReceiverEnv(env: NodeJS.ProcessEnv = process.env): ReceiverEnv {
   return parseEnv(receiverEnvSchema, env);
-}
-
-/** Turns TRUST_PROXY into the value Express expects. */
-export function trustProxySetting(raw: string): boolean | number | string {
-  if (raw === "true") return true;
-  if (raw === "false") return false;
-  if (/^\d+$/.test(raw)) return Number(raw);
-  return raw;
 }

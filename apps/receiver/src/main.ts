@@ -1,4 +1,4 @@
-import { ConfigError, createLogger } from "@wh/core";
+import { ConfigError, createLogger, trustProxySetting } from "@wh/core";
 import { boundPort, closeServer, listen, shutdownOnSignals } from "@wh/http";
 import {
   closeWebhookQueues,
@@ -9,7 +9,7 @@ import {
   WebhookProducer,
 } from "@wh/queue";
 import { createReceiverApp } from "./app";
-import { loadReceiverEnv, trustProxySetting } from "./env";
+import { loadReceiverEnv } from "./env";
 import { createReceiverMetrics } from "./receiver-metrics";
 
 const SHUTDOWN_DEADLINE_MS = 10_000;

@@ -45,3 +45,14 @@ export const secretList = (prefix: string) =>
 
 /** BullMQ key prefix; a Redis Cluster hash tag such as `{wh}` keeps each queue in one slot. */
 export const queuePrefix = z.string().min(1).default("{wh}");
+
+/** `TRUST_PROXY`: Express `trust proxy` as written by an operator (false, true, a hop count or addresses). */
+export const trustProxy = z.string().default("false");
+
+/** Turns a TRUST_PROXY value into the setting Express expects. */
+export function trustProxySetting(raw: string): boolean | number | string {
+  if (raw === "true") return true;
+  if (raw === "false") return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
+}

@@ -9,6 +9,8 @@ export {
   queuePrefix,
   redisUrl,
   secretList,
+  trustProxy,
+  trustProxySetting,
 } from "./env-fields";
 export { createLogger, type Logger } from "./logger";
 export { errorMessage } from "./error-message";
