@@ -7,6 +7,8 @@ const RETRY_POLICY_HELP: Record<keyof typeof retryPolicyEnvFields, string> = {
   JOB_BACKOFF_MS: "first retry delay of a re-added job, then doubling",
   JOB_KEEP_COMPLETED_SECONDS: "how long a re-added job stays in Redis once completed",
   JOB_KEEP_FAILED_SECONDS: "how long a re-added job stays in Redis once failed",
+  JOB_KEEP_COMPLETED_COUNT: "completed jobs kept per queue, at most",
+  JOB_KEEP_FAILED_COUNT: "failed jobs kept per queue, at most",
 };
 
 function retryPolicyLines(): string {
