@@ -34,8 +34,9 @@ with what would happen to it.
 
 Selection:
   --event <id>         one delivery by its provider id (Stripe evt_…, Clerk svix msg_…), any
-                       status; a settled one (completed, skipped_*, ignored) is reported as
-                       "already settled" and not replayed
+                       status; a final one (completed, skipped_*) is reported as "already
+                       settled" and not replayed; an ignored one is run again (the worker
+                       evaluates it afresh, e.g. after STRIPE_LIVEMODE was fixed)
   --provider <name>    stripe or clerk (with --event: needed only if both have the id)
   --status <list>      comma-separated ledger statuses to replay: ${REPLAYABLE_STATUSES.join(", ")}
   --type <type>        only this event type, e.g. customer.subscription.updated

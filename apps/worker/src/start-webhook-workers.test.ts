@@ -119,3 +119,11 @@ it("runs a dead event again when the provider re-delivers it, once its user is k
   await waitFor("re-delivered event applied", async () => (await ledgerRow("stripe", job.eventId))?.status === "completed");
   expect((await prisma.user.findUnique({ where: { clerkUserId } }))?.currentPlan).toBe("starter");
 });
+
+it("counts other-mode Stripe events as ignored by reason", async () => {
+  const job = stripeJob(stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId: uniqueId("user"), customerId: uniqueId("cus") }), { livemode: true }));
+  await producer.enqueue(job);
+  await waitFor("live event ignored", async () => (await ledgerRow("stripe", job.eventId))?.status === "ignored");
+  const ignored = await metrics.ignored.get();
+  expect(ignored.values).toContainEqual(expect.objectContaining({ labels: { provider: "stripe", reason: "other_stripe_mode" }, value: 1 }));
+});
