@@ -41,3 +41,13 @@ it("the worker refuses a concurrency its pool cannot serve", () => {
   expect(status).toBe(1);
   expect(stderr).toMatch(/WORKER_CONCURRENCY/);
 });
+
+it("the worker refuses to start in production without STRIPE_LIVEMODE", () => {
+  const { status, stderr } = start("worker", {
+    NODE_ENV: "production",
+    REDIS_URL: "redis://127.0.0.1:6390",
+    DATABASE_URL: "postgresql://postgres:postgres@127.0.0.1:5440/webhooks",
+  });
+  expect(status).toBe(1);
+  expect(stderr).toMatch(/STRIPE_LIVEMODE: is required when NODE_ENV=production/);
+});
