@@ -7,9 +7,10 @@ Usage: bash scripts/dev.sh
 
 Installs dependencies, makes Redis and Postgres available (local servers on ports 6390/5440
 under .data/, or REDIS_URL / DATABASE_URL when set), builds, applies migrations, then runs the
-receiver (RECEIVER_PORT, default 3000) and the worker (WORKER_PORT, default 3001) with
-readable logs, and the internal dashboard (DASHBOARD_PORT, default 3002: usage API behind
-INTERNAL_API_TOKEN, Bull Board behind DASHBOARD_VIEWER_TOKEN / DASHBOARD_ADMIN_TOKEN). Ctrl-C or SIGTERM stops all of them cleanly. See README.md for every variable.
+receiver (RECEIVER_PORT, default 3000; /readyz and /metrics on RECEIVER_OPS_PORT, default
+3003) and the worker (WORKER_PORT, default 3001) with readable logs, and the internal dashboard
+(DASHBOARD_PORT, default 3002: usage API behind INTERNAL_API_TOKEN, Bull Board behind
+DASHBOARD_VIEWER_TOKEN / DASHBOARD_ADMIN_TOKEN). Ctrl-C or SIGTERM stops all of them cleanly. See README.md for every variable.
 HELP
   exit 0
 fi
@@ -20,6 +21,9 @@ bootstrap
 # Development defaults; real deployments set their own. Never use these secrets in production.
 export_dev_secrets
 export RECEIVER_PORT="${RECEIVER_PORT:-3000}"
+export RECEIVER_OPS_PORT="${RECEIVER_OPS_PORT:-3003}"
+# Test-mode Stripe events are applied; live ones are recorded ignored (production must set it).
+export STRIPE_LIVEMODE="${STRIPE_LIVEMODE:-false}"
 
-bootstrap_log "starting receiver (port ${RECEIVER_PORT}), worker and dashboard (port ${DASHBOARD_PORT:-3002}); Ctrl-C stops all"
+bootstrap_log "starting receiver (port ${RECEIVER_PORT}, ops ${RECEIVER_OPS_PORT}), worker and dashboard (port ${DASHBOARD_PORT:-3002}); STRIPE_LIVEMODE=${STRIPE_LIVEMODE}; Ctrl-C stops all"
 exec node --import tsx scripts/start-apps.ts

@@ -129,10 +129,11 @@ find "$LOADTEST_DIR/reports" -mindepth 1 -maxdepth 1 -type d -name 'lt*' -printf
   sort -rn | tail -n +10 | cut -d' ' -f2- | xargs -r rm -rf --
 QUEUE_PREFIX="{whload-$RUN_ID}"
 mkdir -p "$RUN_DIR"
-mapfile -t PORTS < <(node "$LOADTEST_DIR/free-ports.js" 3)
+mapfile -t PORTS < <(node "$LOADTEST_DIR/free-ports.js" 4)
 BASELINE_URL="http://127.0.0.1:${PORTS[0]}"
 RECEIVER_URL="http://127.0.0.1:${PORTS[1]}"
 WORKER_URL="http://127.0.0.1:${PORTS[2]}"
+RECEIVER_OPS_URL="http://127.0.0.1:${PORTS[3]}"
 
 declare -A PIDS=()
 
@@ -216,11 +217,11 @@ wait_ready() {
 log "run $RUN_ID: baseline $BASELINE_URL, receiver $RECEIVER_URL, worker $WORKER_URL, queue prefix $QUEUE_PREFIX"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
 start_background baseline node "$LOADTEST_DIR/baseline-server.js" "${PORTS[0]}"
-start_background receiver env RECEIVER_HOST=127.0.0.1 RECEIVER_PORT="${PORTS[1]}" QUEUE_PREFIX="$QUEUE_PREFIX" \
+start_background receiver env RECEIVER_HOST=127.0.0.1 RECEIVER_PORT="${PORTS[1]}" RECEIVER_OPS_PORT="${PORTS[3]}" QUEUE_PREFIX="$QUEUE_PREFIX" \
   node apps/receiver/dist/main.js
 start_worker
 wait_ready baseline "$BASELINE_URL/healthz"
-wait_ready receiver "$RECEIVER_URL/readyz"
+wait_ready receiver "$RECEIVER_OPS_URL/readyz"
 wait_ready worker "$WORKER_URL/readyz"
 
 # -------------------------------------------------------------- warm-up ----

@@ -55,7 +55,7 @@ describe("parseReplayArgs", () => {
     [["--everything"], /Unknown option '--everything'/],
     [["dead"], /Unexpected argument 'dead'/],
     [["--status"], /argument missing/],
-    [["--status", "completed"], /--status must list only dead, failed \(settled events are never replayed\)/],
+    [["--status", "completed"], /--status must list only dead, failed, ignored \(completed and skipped events are never replayed\)/],
     [["--status", ","], /--status must name at least one status/],
     [["--status", "dead", "--provider", "paypal"], /--provider must be one of stripe, clerk/],
     [["--status", "dead", "--since", "yesterday"], /--since must be a date \(2026-11-01, midnight UTC\) or a date-time with a zone/],

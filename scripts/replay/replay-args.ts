@@ -71,7 +71,7 @@ const argsSchema = z
         z
           .array(
             z.enum(REPLAYABLE_STATUSES, {
-              error: `must list only ${REPLAYABLE_STATUSES.join(", ")} (settled events are never replayed)`,
+              error: `must list only ${REPLAYABLE_STATUSES.join(", ")} (completed and skipped events are never replayed)`,
             }),
           )
           .min(1, "must name at least one status"),

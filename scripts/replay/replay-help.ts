@@ -7,6 +7,8 @@ const RETRY_POLICY_HELP: Record<keyof typeof retryPolicyEnvFields, string> = {
   JOB_BACKOFF_MS: "first retry delay of a re-added job, then doubling",
   JOB_KEEP_COMPLETED_SECONDS: "how long a re-added job stays in Redis once completed",
   JOB_KEEP_FAILED_SECONDS: "how long a re-added job stays in Redis once failed",
+  JOB_KEEP_COMPLETED_COUNT: "completed jobs kept per queue, at most",
+  JOB_KEEP_FAILED_COUNT: "failed jobs kept per queue, at most",
 };
 
 function retryPolicyLines(): string {
@@ -32,8 +34,9 @@ with what would happen to it.
 
 Selection:
   --event <id>         one delivery by its provider id (Stripe evt_…, Clerk svix msg_…), any
-                       status; a settled one (completed, skipped_*, ignored) is reported as
-                       "already settled" and not replayed
+                       status; a final one (completed, skipped_*) is reported as "already
+                       settled" and not replayed; an ignored one is run again (the worker
+                       evaluates it afresh, e.g. after STRIPE_LIVEMODE was fixed)
   --provider <name>    stripe or clerk (with --event: needed only if both have the id)
   --status <list>      comma-separated ledger statuses to replay: ${REPLAYABLE_STATUSES.join(", ")}
   --type <type>        only this event type, e.g. customer.subscription.updated

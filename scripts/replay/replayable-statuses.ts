@@ -1,11 +1,13 @@
 import type { EventStatus } from "@wh/db";
 
 /**
- * Ledger statuses of deliveries whose effect has not happened: `failed` (BullMQ still retries)
- * and `dead` (attempts exhausted or poison input). Every other status is settled, and the
- * worker turns a re-run of a settled delivery into a no-op, so replaying one is pointless.
+ * Ledger statuses of deliveries whose effect has not happened: `failed` (BullMQ still retries),
+ * `dead` (attempts exhausted or poison input) and `ignored` (another Stripe mode, or nothing to
+ * do): the worker evaluates an ignored delivery again, so replaying it after fixing
+ * `STRIPE_LIVEMODE` applies it. Every other status is final, and the worker turns a re-run of
+ * a final delivery into a no-op, so replaying one is pointless.
  */
-export const REPLAYABLE_STATUSES = ["dead", "failed"] as const satisfies readonly EventStatus[];
+export const REPLAYABLE_STATUSES = ["dead", "failed", "ignored"] as const satisfies readonly EventStatus[];
 export type ReplayableStatus = (typeof REPLAYABLE_STATUSES)[number];
 
 export function isReplayable(status: EventStatus): status is ReplayableStatus {

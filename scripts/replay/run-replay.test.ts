@@ -187,6 +187,18 @@ describe("runReplay over a selection", () => {
     expect(everything.listed).not.toContain(ignored.eventId);
   });
 
+  it("replays ignored deliveries only when asked for by status, so the worker evaluates them again", async () => {
+    const window = uniqueTimeWindow();
+    const ignored = await row({ status: "ignored", provider: "stripe", receivedAt: window.at(1) });
+    await row({ status: "dead", receivedAt: window.at(2) });
+
+    const result = await run(inWindow(window, { statuses: ["ignored"] }), true);
+
+    expect(result.listed).toEqual([ignored.eventId]);
+    expect(result.tally).toMatchObject({ selected: 1, reAdded: 1, alreadySettled: 0 });
+    expect(await runnableJobsOf(queues, ignored)).toEqual([replayJobId("stripe", ignored.eventId, 1)]);
+  });
+
   it("reads in pages, oldest first, each row once, honours --limit, and reports progress", async () => {
     const window = uniqueTimeWindow();
     // Two rows share a received_at across the first page boundary (2nd and 3rd): the id breaks the tie.

@@ -108,3 +108,22 @@ it("logs the provider event id on the receiver and on the worker", async () => {
   expect(receiver.logs()).toContain(event.id as string);
   await waitFor("worker log line", () => worker.logs().includes(event.id as string));
 });
+
+it("records a Stripe event of the other mode as ignored and logs an error about STRIPE_LIVEMODE", async () => {
+  const live = stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId: uniqueId("user"), customerId: uniqueId("cus") }), { livemode: true });
+  expect((await postStripe(live)).status).toBe(200);
+  expect((await settled(live.id as string)).status).toBe("ignored");
+  await waitFor("other-mode error line", () =>
+    worker.logs().split("\n").some((line) => line.includes(live.id as string) && line.includes('"level":50') && line.includes("STRIPE_LIVEMODE")),
+  );
+  const metrics = await (await fetch(`${worker.opsUrl}/metrics`)).text();
+  expect(metrics).toMatch(/webhook_events_ignored_total\{provider="stripe",reason="other_stripe_mode"\} [1-9]/);
+});
+
+it("serves readiness and metrics on the receiver's ops port only", async () => {
+  expect((await fetch(`${receiver.url}/healthz`)).status).toBe(200);
+  expect((await fetch(`${receiver.url}/readyz`)).status).toBe(404);
+  expect((await fetch(`${receiver.url}/metrics`)).status).toBe(404);
+  expect((await fetch(`${receiver.opsUrl}/readyz`)).status).toBe(200);
+  expect(await (await fetch(`${receiver.opsUrl}/metrics`)).text()).toContain("webhook_deliveries_total");
+});

@@ -54,3 +54,13 @@ it("the dashboard refuses one token for two roles, even with a required variable
   expect(stderr).toMatch(/DASHBOARD_ADMIN_TOKEN: shares a token with INTERNAL_API_TOKEN/);
   expect(stderr).not.toContain("do-not-print-me");
 });
+
+it("the worker refuses to start in production without STRIPE_LIVEMODE", () => {
+  const { status, stderr } = start("worker", {
+    NODE_ENV: "production",
+    REDIS_URL: "redis://127.0.0.1:6390",
+    DATABASE_URL: "postgresql://postgres:postgres@127.0.0.1:5440/webhooks",
+  });
+  expect(status).toBe(1);
+  expect(stderr).toMatch(/STRIPE_LIVEMODE: is required when NODE_ENV=production/);
+});

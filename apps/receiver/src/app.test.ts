@@ -32,6 +32,7 @@ import { minimizeClerkPayload, minimizeStripePayload } from "@wh/webhooks";
 import request from "supertest";
 import { createReceiverApp } from "./app";
 import { createReceiverMetrics } from "./receiver-metrics";
+import { receiverOpsListener } from "./receiver-ops";
 
 /** The producer's bound on one enqueue; a request to a dead Redis must answer well within a few of these. */
 const ENQUEUE_TIMEOUT_MS = 1_000;
@@ -43,6 +44,8 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 interface Receiver {
   server: Server;
+  /** The ops listener: /readyz and /metrics. */
+  ops: Server;
   queues: WebhookQueues;
   connection: ReturnType<typeof createProducerConnection>;
   close: () => Promise<void>;
@@ -60,22 +63,24 @@ async function startReceiver(redisUrl: string): Promise<Receiver> {
     jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY),
     timeoutMs: ENQUEUE_TIMEOUT_MS,
   });
+  const metrics = createReceiverMetrics();
   const app = createReceiverApp({
     producer,
-    metrics: createReceiverMetrics(),
+    metrics,
     log: createLogger({ name: "receiver-test", level: "silent" }),
     stripeSecrets: [TEST_STRIPE_SECRET, TEST_STRIPE_SECRET_NEXT],
     clerkSecrets: [TEST_CLERK_SECRET, TEST_CLERK_SECRET_NEXT],
     trustProxy: false,
-    isReady: async () => connection.status === "ready" && (await connection.ping()) === "PONG",
   });
   const server = await listen(app, 0, "127.0.0.1");
+  const ops = await listen(receiverOpsListener({ redis: connection, metrics }), 0, "127.0.0.1");
   return {
     server,
+    ops,
     queues,
     connection,
     close: async () => {
-      await new Promise((resolve) => server.close(resolve));
+      await Promise.all([server, ops].map((listener) => new Promise((resolve) => listener.close(resolve))));
       if (connection.status === "ready") {
         await Promise.all(Object.values(queues).map((queue) => queue.obliterate({ force: true })));
       }
@@ -382,11 +387,18 @@ describe("receiver app with Redis up", () => {
       await expectNothingEnqueued(receiver.queues);
     });
 
-    it("answers /healthz and /readyz with 200 while Redis is up", async () => {
+    it("answers /healthz on the public port, and /readyz with 200 on the ops port while Redis is up", async () => {
       expect((await request(receiver.server).get("/healthz")).status).toBe(200);
-      const ready = await request(receiver.server).get("/readyz");
+      expect((await request(receiver.ops).get("/healthz")).status).toBe(200);
+      const ready = await request(receiver.ops).get("/readyz");
       expect(ready.status).toBe(200);
       expect(ready.body).toEqual({ status: "ready" });
+    });
+
+    it.each(["/readyz", "/metrics"])("does not serve %s on the public port", async (path) => {
+      const res = await request(receiver.server).get(path);
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({ error: "not found" });
     });
 
     it("counts deliveries by provider and outcome on /metrics", async () => {
@@ -395,7 +407,7 @@ describe("receiver app with Redis up", () => {
       await post("/webhooks/stripe", signed.headers, signed.body).expect(200);
       await post("/webhooks/stripe", signed.headers, tamper(signed.body)).expect(400);
 
-      const res = await request(receiver.server).get("/metrics");
+      const res = await request(receiver.ops).get("/metrics");
 
       expect(res.status).toBe(200);
       expect(res.text).toContain("# TYPE webhook_deliveries_total counter");
@@ -433,7 +445,7 @@ describe("receiver app when Redis goes down", () => {
     const stripe = signStripe(event, TEST_STRIPE_SECRET);
     const msgId = uniqueId("msg");
     const clerk = signClerk(userEvent(), TEST_CLERK_SECRET, { msgId });
-    expect((await request(receiver.server).get("/readyz")).status).toBe(200);
+    expect((await request(receiver.ops).get("/readyz")).status).toBe(200);
 
     await redis.stop();
 
@@ -441,12 +453,12 @@ describe("receiver app when Redis goes down", () => {
     expectRefusal(unavailable, 503, { body: stripe.body, signature: stripe.headers["stripe-signature"] });
     expect(unavailable.headers["retry-after"]).toBeDefined();
     expectRefusal(await post(clerk, "/webhooks/clerk"), 503, { body: clerk.body, signature: clerk.headers["svix-signature"] });
-    const notReady = await request(receiver.server).get("/readyz").timeout(ENQUEUE_TIMEOUT_MS * 10);
+    const notReady = await request(receiver.ops).get("/readyz").timeout(ENQUEUE_TIMEOUT_MS * 10);
     expect(notReady.status).toBe(503);
     expect((await request(receiver.server).get("/healthz")).status).toBe(200);
 
     await redis.resume();
-    await waitFor("receiver to be ready again", async () => (await request(receiver.server).get("/readyz")).status === 200);
+    await waitFor("receiver to be ready again", async () => (await request(receiver.ops).get("/readyz")).status === 200);
 
     // The providers retry the deliveries we answered 503 to.
     expect((await post(stripe, "/webhooks/stripe")).status).toBe(200);

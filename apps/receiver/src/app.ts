@@ -1,5 +1,5 @@
 import type { Logger } from "@wh/core";
-import { jsonErrorHandler, opsEndpoints, requireJsonContentType } from "@wh/http";
+import { healthEndpoint, jsonErrorHandler, requireJsonContentType } from "@wh/http";
 import type { WebhookProducer } from "@wh/queue";
 import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
@@ -13,7 +13,6 @@ export interface ReceiverDependencies {
   log: Logger;
   stripeSecrets: readonly string[];
   clerkSecrets: readonly string[];
-  isReady: () => Promise<boolean>;
   trustProxy: boolean | number | string;
 }
 
@@ -39,9 +38,9 @@ export function createReceiverApp(deps: ReceiverDependencies): Express {
   app.all("/webhooks/stripe", methodNotAllowed);
   app.all("/webhooks/clerk", methodNotAllowed);
 
-  const ops = opsEndpoints({ isReady: deps.isReady, registry: deps.metrics.registry });
+  // The public port answers /healthz only; /readyz and /metrics are on the ops listener (main.ts).
   app.use((req, res, next) => {
-    if (!ops(req, res)) next();
+    if (!healthEndpoint(req, res)) next();
   });
 
   app.use((_req, res) => {

@@ -11,7 +11,7 @@ describe("loadReceiverEnv", () => {
   it("reads several secrets for rotation and fills in defaults", () => {
     const env = loadReceiverEnv({ ...base, STRIPE_WEBHOOK_SECRET: "whsec_0123456789abcdef, whsec_fedcba9876543210" });
     expect(env.STRIPE_WEBHOOK_SECRET).toEqual(["whsec_0123456789abcdef", "whsec_fedcba9876543210"]);
-    expect(env).toMatchObject({ RECEIVER_PORT: 3000, ENQUEUE_TIMEOUT_MS: 2_000, JOB_ATTEMPTS: 12, QUEUE_PREFIX: "{wh}" });
+    expect(env).toMatchObject({ RECEIVER_PORT: 3000, RECEIVER_OPS_PORT: 3003, RECEIVER_OPS_HOST: "127.0.0.1", ENQUEUE_TIMEOUT_MS: 2_000, JOB_ATTEMPTS: 12, QUEUE_PREFIX: "{wh}" });
   });
 
   it.each([

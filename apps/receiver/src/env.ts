@@ -16,6 +16,10 @@ const receiverEnvSchema = z.object({
   RECEIVER_PORT: port(3000),
   /** Loopback by default; set 0.0.0.0 behind a load balancer. */
   RECEIVER_HOST: z.string().default("127.0.0.1"),
+  /** /readyz and /metrics, never on the public port; 0 picks a free one (logged as opsPort). */
+  RECEIVER_OPS_PORT: port(3003),
+  /** Loopback by default; in a container, the container network (not published). */
+  RECEIVER_OPS_HOST: z.string().default("127.0.0.1"),
   REDIS_URL: redisUrl,
   QUEUE_PREFIX: queuePrefix,
   STRIPE_WEBHOOK_SECRET: secretList("whsec_"),

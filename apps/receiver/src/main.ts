@@ -4,6 +4,7 @@ import {
   closeWebhookQueues,
   createProducerConnection,
   createWebhookQueues,
+  exitUnlessNoEviction,
   retryPolicyFromEnv,
   webhookJobOptions,
   WebhookProducer,
@@ -11,6 +12,7 @@ import {
 import { createReceiverApp } from "./app";
 import { loadReceiverEnv } from "./env";
 import { createReceiverMetrics } from "./receiver-metrics";
+import { receiverOpsListener } from "./receiver-ops";
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -19,29 +21,31 @@ async function main(): Promise<void> {
   const log = createLogger({ name: "receiver", level: env.LOG_LEVEL });
   const redis = createProducerConnection(env.REDIS_URL);
   redis.on("error", (error) => log.warn({ err: error.message }, "redis connection error"));
+  exitUnlessNoEviction(redis, log);
   const queues = createWebhookQueues(redis, env.QUEUE_PREFIX);
   const producer = new WebhookProducer({
     queues,
     jobOptions: webhookJobOptions(retryPolicyFromEnv(env)),
     timeoutMs: env.ENQUEUE_TIMEOUT_MS,
   });
+  const metrics = createReceiverMetrics();
   const app = createReceiverApp({
     producer,
-    metrics: createReceiverMetrics(),
+    metrics,
     log,
     stripeSecrets: env.STRIPE_WEBHOOK_SECRET,
     clerkSecrets: env.CLERK_WEBHOOK_SECRET,
     trustProxy: trustProxySetting(env.TRUST_PROXY),
-    isReady: async () => redis.status === "ready" && (await redis.ping()) === "PONG",
   });
   const server = await listen(app, env.RECEIVER_PORT, env.RECEIVER_HOST);
-  log.info({ port: boundPort(server) }, "receiver listening");
+  const ops = await listen(receiverOpsListener({ redis, metrics }), env.RECEIVER_OPS_PORT, env.RECEIVER_OPS_HOST);
+  log.info({ port: boundPort(server), opsPort: boundPort(ops) }, "receiver listening");
 
   shutdownOnSignals({
     log,
     deadlineMs: SHUTDOWN_DEADLINE_MS,
     stop: async () => {
-      await closeServer(server);
+      await Promise.all([closeServer(server), closeServer(ops)]);
       await closeWebhookQueues(queues);
       redis.disconnect();
     },

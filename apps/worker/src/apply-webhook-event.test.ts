@@ -312,6 +312,29 @@ describe("Stripe checkout and subscriptions", () => {
     expect(await ledger("stripe", live.eventId)).toMatchObject({ status: "ignored", lastError: expect.stringContaining("livemode") });
   });
 
+  it("re-evaluates an ignored other-mode event when it runs again, and applies it once the mode matches", async () => {
+    const clerkUserId = uniqueId("user");
+    const customerId = uniqueId("cus");
+    const live = stripeJob(stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId, customerId }), { livemode: true }));
+    expect(await applyJob(prisma, live)).toEqual({ status: "ignored", alreadySettled: false, ignoredReason: "other_stripe_mode" });
+    // Still the wrong mode: evaluated again, still ignored, still no effect.
+    expect(await applyJob(prisma, live)).toEqual({ status: "ignored", alreadySettled: false, ignoredReason: "other_stripe_mode" });
+    expect(await userByClerkId(clerkUserId)).toBeNull();
+
+    // STRIPE_LIVEMODE fixed, then replayed (or re-delivered): applied, and only once.
+    const liveDeployment = { timeoutMs: 10_000, stripeLivemode: true, attempt: 1 };
+    expect(await applyWebhookEvent(prisma, live, liveDeployment)).toEqual({ status: "completed", alreadySettled: false });
+    expect(await applyWebhookEvent(prisma, live, liveDeployment)).toEqual({ status: "completed", alreadySettled: true });
+    expect(await ledger("stripe", live.eventId)).toMatchObject({ status: "completed", lastError: null });
+    expect((await userByClerkId(clerkUserId))?.stripeCustomerId).toBe(customerId);
+  });
+
+  it("names why an event was ignored with a fixed reason", async () => {
+    expect((await applyJob(prisma, stripeJob(stripeEvent("charge.refunded", { id: uniqueId("ch") })))).ignoredReason).toBe("unhandled_type");
+    const noCustomer = stripeJob(stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId: uniqueId("user"), customerId: null })));
+    expect((await applyJob(prisma, noCustomer)).ignoredReason).toBe("not_applicable");
+  });
+
   it("treats a subscription payload that cannot apply as poison", async () => {
     const event = stripeEvent("customer.subscription.updated", { id: uniqueId("sub"), status: "active" });
     await expect(applyJob(prisma, stripeJob(event))).rejects.toBeInstanceOf(UnrecoverableError);

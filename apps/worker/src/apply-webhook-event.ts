@@ -2,7 +2,7 @@ import { boundedTransaction, lockKey, type EventStatus, type Prisma, type Prisma
 import type { WebhookJob } from "@wh/queue";
 import { handlerFor } from "./handlers/handler-registry";
 import type { HandlerOutcome, Tx } from "./handlers/handler-types";
-import { SETTLED_STATUSES } from "./ledger/ledger-statuses";
+import { FINAL_STATUSES } from "./ledger/ledger-statuses";
 
 export interface ApplyOptions {
   /** The attempt's budget; enforced by Postgres, since Prisma cannot cancel a running query. */
@@ -12,11 +12,18 @@ export interface ApplyOptions {
   signal?: AbortSignal;
 }
 
+/** Why an event was recorded `ignored`: a fixed set, used as a metric label. */
+export type IgnoredReason = "other_stripe_mode" | "unhandled_type" | "not_applicable";
+
 export interface ApplyResult {
   status: EventStatus;
   /** The ledger already had this delivery settled: nothing was done. */
   alreadySettled: boolean;
+  /** Set when this run recorded the event `ignored`. */
+  ignoredReason?: IgnoredReason;
 }
+
+type Decision = HandlerOutcome & { ignoredReason?: IgnoredReason };
 
 /**
  * Applies one delivery exactly once in effect: in one transaction, under a lock on the delivery,
@@ -34,22 +41,27 @@ export async function applyWebhookEvent(prisma: PrismaClient, job: WebhookJob, o
       where: { provider_eventId: { provider: job.provider, eventId: job.eventId } },
       select: { status: true },
     });
-    if (settled && SETTLED_STATUSES.has(settled.status)) return { status: settled.status, alreadySettled: true };
+    if (settled && FINAL_STATUSES.has(settled.status)) return { status: settled.status, alreadySettled: true };
 
     signal.throwIfAborted();
     const outcome = await decide(tx, job, options);
     signal.throwIfAborted();
     await settle(tx, job, outcome, options.attempt);
-    return { status: outcome.status, alreadySettled: false };
+    if (outcome.status !== "ignored") return { status: outcome.status, alreadySettled: false };
+    return { status: outcome.status, alreadySettled: false, ignoredReason: outcome.ignoredReason ?? "not_applicable" };
   });
 }
 
-async function decide(tx: Tx, job: WebhookJob, options: ApplyOptions): Promise<HandlerOutcome> {
+async function decide(tx: Tx, job: WebhookJob, options: ApplyOptions): Promise<Decision> {
   if (job.provider === "stripe" && job.payload.livemode !== options.stripeLivemode) {
-    return { status: "ignored", reason: `livemode=${String(job.payload.livemode)} does not match this deployment` };
+    return {
+      status: "ignored",
+      reason: `livemode=${String(job.payload.livemode)} does not match this deployment`,
+      ignoredReason: "other_stripe_mode",
+    };
   }
   const handler = handlerFor(job.provider, job.type);
-  if (!handler) return { status: "ignored", reason: "event type not handled" };
+  if (!handler) return { status: "ignored", reason: "event type not handled", ignoredReason: "unhandled_type" };
   return handler({ tx, job, eventAt: new Date(job.eventCreatedAt) });
 }
 

@@ -43,4 +43,13 @@ describe("loadWorkerEnv", () => {
     expect(message).toMatch(/WORKER_CONCURRENCY/);
     expect(message).not.toContain("secret-password");
   });
+
+  it("requires STRIPE_LIVEMODE in production, and defaults it to test mode elsewhere", () => {
+    expect(() => loadWorkerEnv({ ...base, NODE_ENV: "production" })).toThrow(
+      /STRIPE_LIVEMODE: is required when NODE_ENV=production/,
+    );
+    expect(loadWorkerEnv({ ...base, NODE_ENV: "production", STRIPE_LIVEMODE: "true" }).STRIPE_LIVEMODE).toBe(true);
+    expect(loadWorkerEnv({ ...base, NODE_ENV: "production", STRIPE_LIVEMODE: "false" }).STRIPE_LIVEMODE).toBe(false);
+    expect(loadWorkerEnv({ ...base, NODE_ENV: "development" }).STRIPE_LIVEMODE).toBe(false);
+  });
 });

@@ -1,7 +1,7 @@
 import {
-  booleanFlag,
   databaseUrl,
   logLevel,
+  optionalBooleanFlag,
   parseEnv,
   port,
   positiveInt,
@@ -30,8 +30,14 @@ const workerEnvSchema = z
     MAX_STALLED_COUNT: z.coerce.number().int().min(0).default(2),
     /** While Postgres is unreachable, each queue pauses this long between tries (no attempt used). */
     DATABASE_OUTAGE_PAUSE_MS: positiveInt(2_000),
-    /** Stripe events from the other mode (test vs live) are recorded and not applied. */
-    STRIPE_LIVEMODE: booleanFlag(false),
+    /**
+     * Stripe events from the other mode (test vs live) are recorded `ignored` and not applied.
+     * Required when NODE_ENV=production: a live deployment that forgot it would ignore every
+     * live event; elsewhere it defaults to false (test mode).
+     */
+    STRIPE_LIVEMODE: optionalBooleanFlag,
+    /** The Docker images set `production`. */
+    NODE_ENV: z.string().optional(),
     /** Port of /healthz and /metrics; 0 picks a free one. */
     WORKER_PORT: port(3001),
     WORKER_HOST: z.string().default("127.0.0.1"),
@@ -57,7 +63,15 @@ const workerEnvSchema = z
         message: `must be at most half of LOCK_DURATION_MS=${env.LOCK_DURATION_MS}, or a slow job loses its lock and runs twice`,
       });
     }
-  });
+    if (env.NODE_ENV === "production" && env.STRIPE_LIVEMODE === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["STRIPE_LIVEMODE"],
+        message: "is required when NODE_ENV=production: true with live-mode Stripe keys, false with test-mode keys",
+      });
+    }
+  })
+  .transform((env) => ({ ...env, STRIPE_LIVEMODE: env.STRIPE_LIVEMODE ?? false }));
 
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 

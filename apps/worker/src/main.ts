@@ -1,7 +1,7 @@
 import { ConfigError, createLogger, errorMessage } from "@wh/core";
 import { createPrismaClient } from "@wh/db";
-import { boundPort, closeServer, listen, opsEndpoints, shutdownOnSignals } from "@wh/http";
-import { createWorkerConnection } from "@wh/queue";
+import { boundPort, closeServer, listen, opsEndpoints, opsListener, shutdownOnSignals } from "@wh/http";
+import { createWorkerConnection, exitUnlessNoEviction } from "@wh/queue";
 import { loadWorkerEnv } from "./env";
 import { scheduleSettingsFromEnv, startSchedules } from "./schedules/start-schedules";
 import { startWebhookWorkers } from "./start-webhook-workers";
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   });
   const redis = createWorkerConnection(env.REDIS_URL);
   redis.on("error", (error) => log.warn({ err: error.message }, "redis connection error"));
+  exitUnlessNoEviction(redis, log);
   const workers = startWebhookWorkers(
     {
       connection: redis,
@@ -40,13 +41,7 @@ async function main(): Promise<void> {
       return (await redis.ping()) === "PONG";
     },
   });
-  const health = await listen(
-    (req, res) => {
-      if (!ops(req, res)) res.writeHead(404, { "Content-Type": "application/json" }).end('{"error":"not found"}');
-    },
-    env.WORKER_PORT,
-    env.WORKER_HOST,
-  );
+  const health = await listen(opsListener(ops), env.WORKER_PORT, env.WORKER_HOST);
   log.info({ port: boundPort(health), concurrency: env.WORKER_CONCURRENCY, queues: workers.map((w) => w.name) }, "worker started");
 
   shutdownOnSignals({

@@ -27,7 +27,7 @@ beforeAll(async () => {
     prisma,
     log,
     metrics: createWorkerMetrics(),
-    retryPolicy: { attempts: 2, backoffMs: 10, keepCompletedSeconds: 60, keepFailedSeconds: 60 },
+    retryPolicy: { attempts: 2, backoffMs: 10, keepCompletedSeconds: 60, keepFailedSeconds: 60, keepCompletedCount: 1_000, keepFailedCount: 1_000 },
     settings: { concurrency: 1, jobTimeoutMs: 2_000, databaseOutagePauseMs: 100 },
   });
 });

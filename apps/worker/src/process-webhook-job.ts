@@ -29,6 +29,13 @@ export function createWebhookProcessor(deps: ProcessorDependencies) {
     });
     timer();
     deps.metrics.processed.inc({ provider: data.provider, status: result.status });
+    if (result.ignoredReason) deps.metrics.ignored.inc({ provider: data.provider, reason: result.ignoredReason });
+    if (result.ignoredReason === "other_stripe_mode") {
+      log.error(
+        { livemode: data.payload.livemode, stripeLivemode: deps.stripeLivemode },
+        "stripe event of the other mode ignored: check STRIPE_LIVEMODE, then replay the ignored events",
+      );
+    }
     log.info({ status: result.status, alreadySettled: result.alreadySettled, attempt: job.attemptsMade + 1 }, "event processed");
     if (data.provider === "clerk") {
       // Settled: a re-run is a no-op that needs ids only, so the job kept in Redis (for the

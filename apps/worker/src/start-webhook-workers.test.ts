@@ -28,7 +28,7 @@ beforeAll(async () => {
     prisma,
     log: createLogger({ name: "worker-test", level: "silent" }),
     metrics,
-    retryPolicy: { attempts: 3, backoffMs: 50, keepCompletedSeconds: 60, keepFailedSeconds: 600 },
+    retryPolicy: { attempts: 3, backoffMs: 50, keepCompletedSeconds: 60, keepFailedSeconds: 600, keepCompletedCount: 1_000, keepFailedCount: 1_000 },
     settings: { concurrency: 2, jobTimeoutMs: 5_000, databaseOutagePauseMs: 200 },
   });
   ({ queues, producer } = system);
@@ -118,4 +118,12 @@ it("runs a dead event again when the provider re-delivers it, once its user is k
   expect(await producer.enqueue(job)).toBe("retried");
   await waitFor("re-delivered event applied", async () => (await ledgerRow("stripe", job.eventId))?.status === "completed");
   expect((await prisma.user.findUnique({ where: { clerkUserId } }))?.currentPlan).toBe("starter");
+});
+
+it("counts other-mode Stripe events as ignored by reason", async () => {
+  const job = stripeJob(stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId: uniqueId("user"), customerId: uniqueId("cus") }), { livemode: true }));
+  await producer.enqueue(job);
+  await waitFor("live event ignored", async () => (await ledgerRow("stripe", job.eventId))?.status === "ignored");
+  const ignored = await metrics.ignored.get();
+  expect(ignored.values).toContainEqual(expect.objectContaining({ labels: { provider: "stripe", reason: "other_stripe_mode" }, value: 1 }));
 });

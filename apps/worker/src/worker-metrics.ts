@@ -3,6 +3,8 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client
 export interface WorkerMetrics {
   registry: Registry;
   processed: Counter<"provider" | "status">;
+  /** Events recorded `ignored`, by a fixed reason; `other_stripe_mode` means STRIPE_LIVEMODE is likely wrong. */
+  ignored: Counter<"provider" | "reason">;
   failedAttempts: Counter<"provider">;
   /** Alert on any increase: an event exhausted its attempts and needs a replay. */
   dead: Counter<"provider" | "type">;
@@ -18,6 +20,12 @@ export function createWorkerMetrics(): WorkerMetrics {
       name: "webhook_events_processed_total",
       help: "Webhook events settled, by ledger status.",
       labelNames: ["provider", "status"],
+      registers: [registry],
+    }),
+    ignored: new Counter({
+      name: "webhook_events_ignored_total",
+      help: "Webhook events recorded ignored, by reason (other_stripe_mode, unhandled_type, not_applicable).",
+      labelNames: ["provider", "reason"],
       registers: [registry],
     }),
     failedAttempts: new Counter({

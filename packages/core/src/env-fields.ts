@@ -6,11 +6,20 @@ export const port = (fallback: number) => z.coerce.number().int().min(0).max(655
 
 export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+const FLAG_VALUES = ["true", "false", "1", "0", "yes", "no"] as const;
+const isTrue = (value: (typeof FLAG_VALUES)[number]) => value === "true" || value === "1" || value === "yes";
+
 export const booleanFlag = (fallback: boolean) =>
   z
-    .enum(["true", "false", "1", "0", "yes", "no"])
+    .enum(FLAG_VALUES)
     .default(fallback ? "true" : "false")
-    .transform((value) => value === "true" || value === "1" || value === "yes");
+    .transform(isTrue);
+
+/** A flag without a default: undefined when unset, for a cross-field check to decide. */
+export const optionalBooleanFlag = z
+  .enum(FLAG_VALUES)
+  .optional()
+  .transform((value) => (value === undefined ? undefined : isTrue(value)));
 
 export const logLevel = z
   .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])

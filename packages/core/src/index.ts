@@ -4,6 +4,7 @@ export {
   booleanFlag,
   databaseUrl,
   logLevel,
+  optionalBooleanFlag,
   port,
   positiveInt,
   queuePrefix,

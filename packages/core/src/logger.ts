@@ -1,30 +1,19 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from "pino";
+import { redactLogObject } from "./redact-log-object";
 
 export type { Logger };
 
 /**
- * Paths that must never reach a log line even if a caller passes them by mistake: bodies,
- * signature headers, secrets, personal data.
+ * JSON lines on stdout, or on `destination` (tests read log lines from there). Every logged
+ * object is walked before it is written: bodies, payloads, secrets and personal data are
+ * replaced at any depth (`redact-log-object.ts`), which pino's fixed-depth path redaction
+ * cannot do. A child logger's bindings are not walked: bind ids and names of things only.
  */
-const REDACTED_PATHS = [
-  "body",
-  "payload",
-  "email",
-  "*.email",
-  "headers",
-  "*.headers",
-  "secret",
-  "*.secret",
-  "secrets",
-  "req.headers",
-];
-
-/** JSON lines on stdout, or on `destination` (tests read log lines from there). */
 export function createLogger(options: { name: string; level: string; destination?: DestinationStream }): Logger {
   const config: LoggerOptions = {
     name: options.name,
     level: options.level,
-    redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    formatters: { log: redactLogObject },
     base: { service: options.name },
     timestamp: pino.stdTimeFunctions.isoTime,
   };

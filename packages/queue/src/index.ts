@@ -7,6 +7,7 @@ export {
   type WebhookProvider,
 } from "./webhook-job";
 export { createProducerConnection, createWorkerConnection } from "./redis-connection";
+export { exitUnlessNoEviction } from "./redis-eviction-policy";
 export { DEFAULT_RETRY_POLICY, webhookJobOptions, type RetryPolicy } from "./job-options";
 export { closeWebhookQueues, createWebhookQueues, type WebhookQueues } from "./webhook-queues";
 export {

@@ -2,6 +2,13 @@ import { randomUUID } from "node:crypto";
 
 /** Builders for provider payloads in the shapes the providers send. Unique ids by default. */
 
+/**
+ * The personal data the fixtures carry: every fixture email is at this domain, and a Clerk user
+ * without names gets these. Test logs are scanned for them (`app-logs.ts`); none may appear.
+ */
+export const FIXTURE_EMAIL_DOMAIN = "example.com";
+export const FIXTURE_NAMES = { firstName: "Ada", lastName: "Lovelace" } as const;
+
 export const uniqueId = (prefix: string): string => `${prefix}_${randomUUID().replace(/-/g, "").slice(0, 24)}`;
 
 export function stripeEvent(
@@ -79,8 +86,8 @@ export function clerkUserEvent(
       object: "user",
       email_addresses: [{ id: "idn_primary", email_address: user.email }],
       primary_email_address_id: "idn_primary",
-      first_name: user.firstName ?? "Ada",
-      last_name: user.lastName ?? "Lovelace",
+      first_name: user.firstName ?? FIXTURE_NAMES.firstName,
+      last_name: user.lastName ?? FIXTURE_NAMES.lastName,
       updated_at: timestampMs,
     },
   };

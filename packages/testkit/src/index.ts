@@ -10,6 +10,8 @@ export {
   checkoutSession,
   clerkUserDeletedEvent,
   clerkUserEvent,
+  FIXTURE_EMAIL_DOMAIN,
+  FIXTURE_NAMES,
   invoiceObject,
   stripeEvent,
   subscriptionObject,
@@ -19,7 +21,8 @@ export {
 export { waitFor } from "./wait-for";
 export { testServers, uniqueQueuePrefix } from "./test-env";
 export { freePort } from "./free-port";
-export { RedisServerProcess } from "./redis-server-process";
-export { AppProcess, type AppName } from "./app-process";
+export { RedisServerProcess, type RedisServerOptions } from "./redis-server-process";
+export { APP_LOG_DIR_VARIABLE, AppProcess, type AppName } from "./app-process";
+export { checkAppLogsForPersonalData, createAppLogDir, findPersonalDataInAppLogs } from "./app-logs";
 export { PostgresServerProcess, type PostgresServerOptions } from "./postgres-server-process";
 export { deleteQueueKeys } from "./delete-queue-keys";

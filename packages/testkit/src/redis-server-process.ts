@@ -1,10 +1,15 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "./free-port";
 import { waitFor } from "./wait-for";
+
+export interface RedisServerOptions {
+  /** `noeviction` (production's) unless a test needs a wrong one. */
+  maxmemoryPolicy?: string;
+}
 
 /**
  * A throwaway redis-server for tests that stop, restart or kill Redis: never the one the run
@@ -16,11 +21,12 @@ export class RedisServerProcess {
   private constructor(
     readonly port: number,
     private readonly dir: string,
+    private readonly maxmemoryPolicy: string,
   ) {}
 
-  static async start(): Promise<RedisServerProcess> {
+  static async start(options: RedisServerOptions = {}): Promise<RedisServerProcess> {
     const dir = await mkdtemp(path.join(tmpdir(), "wh-redis-"));
-    const server = new RedisServerProcess(await freePort(), dir);
+    const server = new RedisServerProcess(await freePort(), dir, options.maxmemoryPolicy ?? "noeviction");
     await server.resume();
     return server;
   }
@@ -35,11 +41,18 @@ export class RedisServerProcess {
       "redis-server",
       [
         "--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--save", "",
-        "--appendonly", "yes", "--appendfsync", "everysec", "--maxmemory-policy", "noeviction",
+        "--appendonly", "yes", "--appendfsync", "everysec", "--maxmemory-policy", this.maxmemoryPolicy,
       ],
       { stdio: "ignore" },
     );
     await waitFor(`redis on port ${this.port}`, () => this.answers(), { timeoutMs: 10_000, intervalMs: 50 });
+  }
+
+  /** Runs one command on this server with redis-cli (e.g. CONFIG SET, CLIENT KILL); resolves with its output. */
+  command(...args: string[]): Promise<string> {
+    return new Promise((resolve, reject) => {
+      execFile("redis-cli", ["-p", String(this.port), ...args], (error, stdout) => (error ? reject(error) : resolve(stdout.trim())));
+    });
   }
 
   /** Graceful shutdown (SHUTDOWN, AOF flushed), as a restart by an operator would do. */

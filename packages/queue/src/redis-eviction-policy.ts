@@ -1,0 +1,48 @@
+import { errorMessage, type Logger } from "@wh/core";
+import type { Redis } from "ioredis";
+
+/** The only policy under which Redis never deletes a queued job to make room. */
+export const REQUIRED_EVICTION_POLICY = "noeviction";
+
+const POLICY_FIELD = "maxmemory_policy:";
+
+/**
+ * Redis's `maxmemory_policy`, read from `INFO memory` as BullMQ does (managed services often
+ * disable `CONFIG GET`); undefined when the server does not report one.
+ */
+async function readEvictionPolicy(redis: Redis): Promise<string | undefined> {
+  const info = await redis.info("memory");
+  const line = info.split(/\r?\n/).find((entry) => entry.startsWith(POLICY_FIELD));
+  return line?.slice(POLICY_FIELD.length).trim();
+}
+
+/** How to fix a wrong policy, logged with it. */
+const EVICTION_POLICY_FIX =
+  `set maxmemory-policy ${REQUIRED_EVICTION_POLICY} (redis.conf, CONFIG SET maxmemory-policy ${REQUIRED_EVICTION_POLICY}, ` +
+  "or the managed service's parameter group), then start this process again";
+
+/**
+ * Checks the eviction policy on every (re)connect of `redis` (its `ready` event, and now if it is
+ * ready already) and stops the process with exit code 1 when it is anything but `noeviction`:
+ * a policy can be changed while we run, and a failover can land on a server configured
+ * otherwise. Redis being down is not this check's business: the process keeps running (the
+ * receiver answers 503) and checks when the connection is ready; a check that fails because the
+ * connection dropped again waits for the next `ready`.
+ */
+export function exitUnlessNoEviction(redis: Redis, log: Logger): void {
+  const check = () => {
+    readEvictionPolicy(redis).then(
+      (policy) => {
+        if (policy === undefined || policy === REQUIRED_EVICTION_POLICY) return;
+        log.fatal(
+          { maxmemoryPolicy: policy, fix: EVICTION_POLICY_FIX },
+          "redis maxmemory-policy is not noeviction: redis could delete acknowledged jobs; stopping",
+        );
+        process.exit(1);
+      },
+      (error: unknown) => log.warn({ err: errorMessage(error) }, "could not read the redis eviction policy; checking again on reconnect"),
+    );
+  };
+  redis.on("ready", check);
+  if (redis.status === "ready") check();
+}
