@@ -210,6 +210,49 @@ describe("receiver app with Redis up", () => {
       await expectNothingEnqueued(receiver.queues);
     });
 
+    // Node joins repeated Stripe-Signature headers with ", "; stripe-node keeps the last `t=` and does
+    // not trim, so " t=…" after the join is no timestamp to it.
+    const twoHeaders: [string, (captured: string, now: number) => [string, string]][] = [
+      ["a fresh t= sent before the captured header", (captured, now) => [`t=${now}`, captured]],
+      ["the captured header then a fresh t=", (captured, now) => [captured, `t=${now}`]],
+      ["a fresh t= before a second header that repeats it before the captured one", (captured, now) => [`t=${now}`, `t=${now},${captured}`]],
+    ];
+
+    it.each(twoHeaders)("refuses a delivery captured 10 minutes ago and replayed with two Stripe-Signature headers: %s", async (_name, headers) => {
+      const now = nowSeconds();
+      const captured = signStripe(subscriptionEvent(), TEST_STRIPE_SECRET, { timestampSeconds: now - 600 });
+
+      const res = await request(receiver.server)
+        .post("/webhooks/stripe")
+        .set("content-type", "application/json")
+        // superagent sends an array as repeated header lines; its types allow arrays only for Cookie.
+        .set("stripe-signature", headers(captured.headers["stripe-signature"]!, now) as unknown as string)
+        .send(captured.body);
+
+      expectRefusal(res, 400, { body: captured.body, signature: captured.headers["stripe-signature"] });
+      await expectNothingEnqueued(receiver.queues);
+    });
+
+    const handWrittenBodies: [string, (id: string) => string][] = [
+      ["pretty-printed", (id) => `${JSON.stringify(subscriptionEvent({ id }), null, 2)}\n`],
+      ["with \\u escapes and keys in another order", (id) =>
+        `{"data":{"object":{"id":"sub_\\u0041bc","object":"subscription","name":"Caf\\u00e9 \\u2028"}},` +
+        `"type":"customer.subscription.updated","livemode":false,"created":1767225600,"id":"${id}","object":"event"}`],
+    ];
+
+    it.each(handWrittenBodies)("acknowledges a body %s, verified on its exact bytes", async (_name, build) => {
+      const id = uniqueId("evt");
+      const body = build(id);
+      expect(body).not.toBe(JSON.stringify(JSON.parse(body)));
+      const signed = signStripe(body, TEST_STRIPE_SECRET);
+
+      const res = await post("/webhooks/stripe", signed.headers, signed.body);
+
+      expect(res.status).toBe(200);
+      const job = await onlyJob(receiver.queues, "stripe", `stripe_${id}`);
+      expect(job.payload).toEqual(minimizeStripePayload(JSON.parse(body) as Record<string, unknown>));
+    });
+
     it("refuses a non-JSON content type with 415 and enqueues nothing", async () => {
       const signed = signStripe(subscriptionEvent(), TEST_STRIPE_SECRET);
 

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { signStripe, stripeEvent, TEST_STRIPE_SECRET, TEST_STRIPE_SECRET_NEXT, uniqueId } from "@wh/testkit";
 import Stripe from "stripe";
 import { verifyStripe, type VerifyStripeInput } from "./verify-stripe";
@@ -15,6 +16,18 @@ function delivery(event: object, secret = TEST_STRIPE_SECRET, timestampSeconds?:
 function signRaw(body: string, secret = TEST_STRIPE_SECRET): Pick<VerifyStripeInput, "rawBody" | "signatureHeader"> {
   const signed = signStripe(body, secret);
   return { rawBody: Buffer.from(signed.body), signatureHeader: signed.headers["stripe-signature"] };
+}
+
+/** The header's entries with `entry` inserted at `position`, joined the way Stripe joins them. */
+function withEntry(header: string, entry: string, position: number): string {
+  const entries = header.split(",");
+  entries.splice(position, 0, entry);
+  return entries.join(",");
+}
+
+/** A body whose bytes are not `JSON.stringify` output, signed over exactly those bytes. */
+function signedBody(body: string) {
+  return { ...signRaw(body), secrets: SECRETS };
 }
 
 function subscriptionUpdated() {
@@ -88,8 +101,8 @@ describe("verifyStripe", () => {
     const now = nowSeconds();
     const input = delivery(subscriptionUpdated(), TEST_STRIPE_SECRET, now + 600);
 
-    // The official library only bounds the age of a signature: a future one passes it.
-    expect(() => Stripe.webhooks.constructEvent(input.rawBody, input.signatureHeader!, TEST_STRIPE_SECRET, 300, undefined, now)).not.toThrow();
+    // The official library only bounds the age of a signature (`receivedAt` in milliseconds): a future one passes it.
+    expect(() => Stripe.webhooks.constructEvent(input.rawBody, input.signatureHeader!, TEST_STRIPE_SECRET, 300, undefined, now * 1000)).not.toThrow();
     expect(verifyStripe({ ...input, secrets: SECRETS, nowSeconds: now })).toEqual({
       ok: false,
       reason: "timestamp_out_of_tolerance",
@@ -157,5 +170,154 @@ describe("verifyStripe", () => {
       });
     }
     expect(verifyStripe({ ...signRaw("null"), secrets: SECRETS })).toEqual({ ok: false, reason: "malformed_payload" });
+  });
+
+  describe("the Stripe-Signature header, read the way stripe-node reads it", () => {
+    const positions = [0, 1, 2];
+
+    it.each(positions)("refuses a second t= (same value) at entry %i", (position) => {
+      const now = nowSeconds();
+      const { rawBody, signatureHeader } = delivery(subscriptionUpdated(), TEST_STRIPE_SECRET, now);
+
+      const header = withEntry(signatureHeader!, `t=${now}`, position);
+
+      expect(verifyStripe({ rawBody, signatureHeader: header, secrets: SECRETS, nowSeconds: now })).toEqual({
+        ok: false,
+        reason: "invalid_signature",
+      });
+    });
+
+    it.each(positions)("refuses a delivery captured 10 minutes ago and replayed with a fresh t= added at entry %i", (position) => {
+      const now = nowSeconds();
+      const captured = delivery(subscriptionUpdated(), TEST_STRIPE_SECRET, now - 600);
+      expect(verifyStripe({ ...captured, secrets: SECRETS, nowSeconds: now - 600 }).ok).toBe(true);
+
+      const header = withEntry(captured.signatureHeader!, `t=${now}`, position);
+
+      expect(verifyStripe({ rawBody: captured.rawBody, signatureHeader: header, secrets: SECRETS, nowSeconds: now })).toEqual({
+        ok: false,
+        reason: "invalid_signature",
+      });
+    });
+
+    it("reads \" t=\" (a second header joined by Node with \", \") as the library does: not a timestamp", () => {
+      const now = nowSeconds();
+      const captured = delivery(subscriptionUpdated(), TEST_STRIPE_SECRET, now - 600);
+
+      for (const header of [` t=${now},${captured.signatureHeader!}`, `${captured.signatureHeader!}, t=${now}`]) {
+        expect(verifyStripe({ rawBody: captured.rawBody, signatureHeader: header, secrets: SECRETS, nowSeconds: now })).toEqual({
+          ok: false,
+          reason: "timestamp_out_of_tolerance",
+        });
+      }
+    });
+
+    it("refuses a t= that is not plain digits, even where the library's parseInt would read a valid signature", () => {
+      const now = nowSeconds();
+      const { rawBody, signatureHeader } = delivery(subscriptionUpdated(), TEST_STRIPE_SECRET, now);
+      const v1 = signatureHeader!.split(",").find((entry) => entry.startsWith("v1="))!;
+      // The library signs `${parseInt(t)}.${body}`: an empty or non-numeric t is NaN, and its age check passes NaN.
+      const nanV1 = `v1=${createHmac("sha256", TEST_STRIPE_SECRET).update(`NaN.${rawBody.toString("utf8")}`).digest("hex")}`;
+      const headers = [
+        `t=${now}abc,${v1}`,
+        `t=${now}.5,${v1}`,
+        `t=${now}=1,${v1}`,
+        `t=+${now},${v1}`,
+        `t= ${now},${v1}`,
+        `t=,${nanV1}`,
+        `t=abc,${nanV1}`,
+        `t=,${nanV1}, t=${now}`,
+        `t=abc,${nanV1}, t=${now}`,
+      ];
+
+      for (const header of headers) {
+        expect([header, verifyStripe({ rawBody, signatureHeader: header, secrets: SECRETS, nowSeconds: now })]).toEqual([
+          header,
+          { ok: false, reason: "invalid_signature" },
+        ]);
+      }
+    });
+
+    it("accepts unknown schemes, a v0 and a stale v1 next to a valid v1", () => {
+      const now = nowSeconds();
+      const event = subscriptionUpdated();
+      const { rawBody, signatureHeader } = delivery(event, TEST_STRIPE_SECRET, now);
+      const [t, v1] = signatureHeader!.split(",");
+      const headers = [
+        `${t},${v1},v0=${"a".repeat(64)}`,
+        `v0=${"a".repeat(64)},${t},v2=${"b".repeat(64)},${v1}`,
+        `${t},v1=${"0".repeat(64)},${v1},scheme=unknown,v2`,
+        `${t}, v1=${"0".repeat(64)},${v1}`,
+      ];
+
+      for (const header of headers) {
+        expect([header, verifyStripe({ rawBody, signatureHeader: header, secrets: SECRETS, nowSeconds: now })]).toEqual([
+          header,
+          { ok: true, event: expect.objectContaining({ id: event.id }) },
+        ]);
+      }
+    });
+
+    it("refuses a v1 entry without a value as an invalid signature, wherever it sits", () => {
+      const now = nowSeconds();
+      const { rawBody, signatureHeader } = delivery(subscriptionUpdated(), TEST_STRIPE_SECRET, now);
+
+      for (const entry of ["v1", "v1="]) {
+        for (const position of [0, 1, 2]) {
+          const header = withEntry(signatureHeader!, entry, position);
+          expect([header, verifyStripe({ rawBody, signatureHeader: header, secrets: SECRETS, nowSeconds: now })]).toEqual([
+            header,
+            { ok: false, reason: "invalid_signature" },
+          ]);
+        }
+      }
+    });
+
+    it("accepts a header as large as Stripe sends during a secret roll and refuses one past the caps", () => {
+      const now = nowSeconds();
+      const { rawBody, signatureHeader } = delivery(subscriptionUpdated(), TEST_STRIPE_SECRET, now);
+      const check = (header: string) => verifyStripe({ rawBody, signatureHeader: header, secrets: SECRETS, nowSeconds: now });
+      const otherV1 = `v1=${"0".repeat(64)}`;
+      const rolled = `${signatureHeader!},${otherV1},${otherV1},v0=${"a".repeat(64)}`;
+
+      expect(check(rolled).ok).toBe(true);
+      expect(check(`${signatureHeader!}${",x".repeat(20)}`)).toEqual({ ok: false, reason: "invalid_signature" });
+      expect(check(`${signatureHeader!},x=${"y".repeat(3000)}`)).toEqual({ ok: false, reason: "invalid_signature" });
+    });
+
+    it("passes the library its receivedAt in milliseconds, so the library's own age check is live", () => {
+      const now = nowSeconds();
+      const input = delivery(subscriptionUpdated(), TEST_STRIPE_SECRET, now);
+      const constructEvent = jest.spyOn(Stripe.webhooks, "constructEvent");
+      try {
+        expect(verifyStripe({ ...input, secrets: SECRETS, nowSeconds: now }).ok).toBe(true);
+
+        expect(constructEvent).toHaveBeenCalledWith(input.rawBody, input.signatureHeader, TEST_STRIPE_SECRET, 300, undefined, now * 1000);
+      } finally {
+        constructEvent.mockRestore();
+      }
+    });
+  });
+
+  describe("bodies Stripe did not produce with JSON.stringify, verified on their exact bytes", () => {
+    const id = () => uniqueId("evt");
+    const bodies: [string, () => string][] = [
+      ["pretty-printed with a trailing newline", () => `${JSON.stringify(stripeEvent("customer.subscription.updated", { id: uniqueId("sub") }, { id: id() }), null, 2)}\n`],
+      ["\\u escapes and raw UTF-8", () =>
+        `{"id":"${id()}","object":"event","type":"customer.updated","created":1767225600,"livemode":false,` +
+        `"data":{"object":{"id":"cus_\\u0041bc","name":"Caf\\u00e9 \\ud83d\\ude00 \\u2028 Café","email":"x\\/y"}}}`],
+      ["other key order and spacing", () =>
+        `{ "data": { "object": { "object": "subscription", "id": "${uniqueId("sub")}" } }, "livemode": false,\r\n` +
+        `  "type": "customer.subscription.updated", "created": 1767225600, "id": "${id()}", "object": "event" }`],
+    ];
+
+    it.each(bodies)("accepts a body %s and returns what it says", (_name, build) => {
+      const body = build();
+      expect(body).not.toBe(JSON.stringify(JSON.parse(body)));
+
+      const result = verifyStripe(signedBody(body));
+
+      expect(result).toEqual({ ok: true, event: expect.objectContaining({ payload: JSON.parse(body) }) });
+    });
   });
 });
