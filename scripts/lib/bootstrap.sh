@@ -20,6 +20,10 @@ bootstrap_log() { printf '[bootstrap] %s\n' "$*" >&2; }
 export_dev_secrets() {
   export STRIPE_WEBHOOK_SECRET="${STRIPE_WEBHOOK_SECRET:-whsec_local_development_only_stripe}"
   export CLERK_WEBHOOK_SECRET="${CLERK_WEBHOOK_SECRET:-whsec_bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1jbGVyaw==}"
+  if [ -z "${JOB_SIGNING_KEY:-}" ]; then
+    export JOB_SIGNING_KEY="local-development-only-job-signing-key"
+    bootstrap_log "JOB_SIGNING_KEY not set: using the dev-only key '${JOB_SIGNING_KEY}' (never in production)"
+  fi
 }
 
 bootstrap() {

@@ -1,17 +1,5 @@
-import { databaseUrl, logLevel, parseEnv, port, positiveInt, queuePrefix, redisUrl } from "@wh/core";
+import { databaseUrl, logLevel, longSecretList, parseEnv, port, positiveInt, queuePrefix, redisUrl } from "@wh/core";
 import { z } from "zod";
-
-/** Comma-separated bearer tokens, several valid at once during rotation; each long enough to be a secret. */
-const tokenList = z
-  .string({ error: "is required (comma-separated for rotation)" })
-  .transform((raw) =>
-    raw
-      .split(",")
-      .map((token) => token.trim())
-      .filter((token) => token.length > 0),
-  )
-  .refine((tokens) => tokens.length > 0, "must contain at least one token")
-  .refine((tokens) => tokens.every((token) => token.length >= 32), "every token must be at least 32 characters");
 
 const dashboardEnvSchema = z.object({
   /** Its own port, never the receiver's: this app must not be reachable from the public host. */
@@ -22,8 +10,8 @@ const dashboardEnvSchema = z.object({
   DATABASE_POOL_MAX: positiveInt(10),
   REDIS_URL: redisUrl,
   QUEUE_PREFIX: queuePrefix,
-  /** Bearer token(s) of the internal API and Bull Board. */
-  INTERNAL_API_TOKEN: tokenList,
+  /** Bearer token(s) of the internal API and Bull Board; comma-separated, several valid during rotation. */
+  INTERNAL_API_TOKEN: longSecretList("token"),
   /** Budget of one entitlement decision, database included; past it the answer is a 503 deny. */
   USAGE_DECISION_TIMEOUT_MS: positiveInt(2_000),
   /** How long an Idempotency-Key of POST /v1/usage protects its request. */

@@ -5,6 +5,7 @@ const base = {
   REDIS_URL: "redis://127.0.0.1:6390",
   STRIPE_WEBHOOK_SECRET: "whsec_0123456789abcdef",
   CLERK_WEBHOOK_SECRET: "whsec_MDEyMzQ1Njc4OWFiY2RlZg==",
+  JOB_SIGNING_KEY: "job-signing-key-0123456789abcdefghij",
 };
 
 describe("loadReceiverEnv", () => {

@@ -8,7 +8,7 @@ import {
   redisUrl,
   secretList,
 } from "@wh/core";
-import { retryPolicyEnvFields } from "@wh/queue";
+import { jobSigningEnvFields, retryPolicyEnvFields } from "@wh/queue";
 import { z } from "zod";
 
 const receiverEnvSchema = z.object({
@@ -26,6 +26,7 @@ const receiverEnvSchema = z.object({
   LOG_LEVEL: logLevel,
   LOG_PRETTY: booleanFlag(false),
   ...retryPolicyEnvFields,
+  ...jobSigningEnvFields,
 });
 
 export type ReceiverEnv = z.infer<typeof receiverEnvSchema>;

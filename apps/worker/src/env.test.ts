@@ -1,7 +1,11 @@
 import { ConfigError } from "@wh/core";
 import { loadWorkerEnv } from "./env";
 
-const base = { REDIS_URL: "redis://127.0.0.1:6390", DATABASE_URL: "postgresql://u:p@127.0.0.1:5440/db" };
+const base = {
+  REDIS_URL: "redis://127.0.0.1:6390",
+  DATABASE_URL: "postgresql://u:p@127.0.0.1:5440/db",
+  JOB_SIGNING_KEY: "job-signing-key-0123456789abcdefghij",
+};
 
 describe("loadWorkerEnv", () => {
   it("fills in production defaults", () => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { freePort } from "./free-port";
+import { TEST_JOB_SIGNING_KEY } from "./test-secrets";
 import { waitFor } from "./wait-for";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -33,7 +34,7 @@ export class AppProcess {
     const port = await freePort();
     const portVariable = name === "receiver" ? "RECEIVER_PORT" : "WORKER_PORT";
     const child = spawn(process.execPath, [path.join(REPO_ROOT, "apps", name, "dist", "main.js")], {
-      env: { ...process.env, LOG_LEVEL: "info", ...env, [portVariable]: String(port) },
+      env: { ...process.env, LOG_LEVEL: "info", JOB_SIGNING_KEY: TEST_JOB_SIGNING_KEY, ...env, [portVariable]: String(port) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const app = new AppProcess(name, port, child);
