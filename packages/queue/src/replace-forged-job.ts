@@ -24,8 +24,8 @@ export async function replaceForgedJob(
 ): Promise<void> {
   const deadline = Date.now() + waitMs;
   while ((await queue.remove(jobId)) !== 1) {
-    if (Date.now() >= deadline) throw new Error(`job ${jobId} fails verification and a worker still holds it; try again`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    if (Date.now() >= deadline) throw new Error(`job ${jobId} fails verification and a worker still holds it; try again`);
   }
   await queue.add(signed.type, signed, { ...jobOptions, jobId });
 }
