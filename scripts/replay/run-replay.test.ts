@@ -159,6 +159,23 @@ describe("runReplay over a selection", () => {
     expect(await runnableJobsOf(queues, goneJob)).toEqual([replayJobId("stripe", goneJob.eventId, 1)]);
   });
 
+  it("replaces a forged job that took a dead delivery's id with the signed job rebuilt from the ledger", async () => {
+    const window = uniqueTimeWindow();
+    const deadJob = await row({ status: "dead", provider: "stripe", receivedAt: window.at(1) });
+    const jobId = webhookJobId("stripe", deadJob.eventId);
+    // Added straight to Redis: the same delivery, claiming live mode, without a signature.
+    await queues.stripe.add(deadJob.type, { ...deadJob, payload: { ...deadJob.payload, livemode: true } }, { jobId });
+
+    const dryRun = await run(inWindow(window), false);
+    expect(dryRun.actions.get(deadJob.eventId)).toBe("would replace");
+    const result = await run(inWindow(window), true);
+
+    expect(result.actions.get(deadJob.eventId)).toBe("replaced");
+    expect(result.err.at(-1)).toBe("[replay] selected 1: retry 0, re-add 0, replace 1, already queued 0, already settled 0, errors 0");
+    expect((await queues.stripe.getJob(jobId))?.data).toEqual(signWebhookJob(deadJob, [TEST_JOB_SIGNING_KEY]));
+    expect(await runnableJobsOf(queues, deadJob)).toEqual([jobId]);
+  });
+
   it("selects by status, provider, type and a received_at range (since inclusive, until exclusive)", async () => {
     const window = uniqueTimeWindow();
     const clerkDead = await row({ status: "dead", receivedAt: window.at(10) });

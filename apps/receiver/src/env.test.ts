@@ -32,6 +32,17 @@ describe("loadReceiverEnv", () => {
     if (value && value.trim().length > 4) expect((error as Error).message).not.toContain(value);
   });
 
+  it("reads JOB_SIGNING_KEY as a rotation list and refuses a missing or short key without echoing it", () => {
+    expect(loadReceiverEnv({ ...base, JOB_SIGNING_KEY: `${base.JOB_SIGNING_KEY}, job-signing-key-rotated-9876543210zyxw` }).JOB_SIGNING_KEY).toEqual([
+      base.JOB_SIGNING_KEY,
+      "job-signing-key-rotated-9876543210zyxw",
+    ]);
+    expect(() => loadReceiverEnv({ ...base, JOB_SIGNING_KEY: undefined })).toThrow(/JOB_SIGNING_KEY: is required/);
+    expect(() => loadReceiverEnv({ ...base, JOB_SIGNING_KEY: "short-do-not-print" })).toThrow(
+      /^(?![\s\S]*short-do-not-print)[\s\S]*JOB_SIGNING_KEY: every key must be at least 32 characters/,
+    );
+  });
+
   it("refuses an enqueue timeout above two seconds", () => {
     expect(() => loadReceiverEnv({ ...base, ENQUEUE_TIMEOUT_MS: "5000" })).toThrow(/ENQUEUE_TIMEOUT_MS: must be at most 2000 ms/);
   });

@@ -21,6 +21,13 @@ describe("loadWorkerEnv", () => {
     });
   });
 
+  it("needs JOB_SIGNING_KEY, each key at least 32 characters", () => {
+    expect(() => loadWorkerEnv({ ...base, JOB_SIGNING_KEY: undefined })).toThrow(/JOB_SIGNING_KEY: is required/);
+    expect(() => loadWorkerEnv({ ...base, JOB_SIGNING_KEY: `${base.JOB_SIGNING_KEY},short` })).toThrow(
+      /JOB_SIGNING_KEY: every key must be at least 32 characters/,
+    );
+  });
+
   it("refuses a concurrency the connection pool cannot serve", () => {
     expect(() => loadWorkerEnv({ ...base, WORKER_CONCURRENCY: "8", DATABASE_POOL_MAX: "10" })).toThrow(
       /WORKER_CONCURRENCY: two queues × 8 jobs .* DATABASE_POOL_MAX=10/,
