@@ -5,6 +5,7 @@ import {
   webhookJobId,
   webhookJobOptions,
   type RetryPolicy,
+  type SignatureFailure,
   type WebhookJob,
   type WebhookProducer,
   type WebhookQueues,
@@ -65,7 +66,7 @@ async function applied(job: WebhookJob): Promise<void> {
   await waitFor(`${job.type} applied`, async () => (await ledgerRow(job.eventId))?.status === "completed");
 }
 
-async function unauthenticatedCount(reason: "missing_signature" | "bad_signature"): Promise<number> {
+async function unauthenticatedCount(reason: SignatureFailure): Promise<number> {
   const { values } = await metrics.unauthenticated.get();
   return values.find((v) => v.labels.queue === queues.stripe.name && v.labels.reason === reason)?.value ?? 0;
 }

@@ -1,3 +1,4 @@
+import type { SignatureFailure } from "@wh/queue";
 import { UnrecoverableError } from "bullmq";
 
 /**
@@ -5,7 +6,7 @@ import { UnrecoverableError } from "bullmq";
  * nothing from the job, since BullMQ stores it as the failed reason.
  */
 export class UnauthenticatedJobError extends UnrecoverableError {
-  constructor(reason: "missing_signature" | "bad_signature") {
+  constructor(reason: SignatureFailure) {
     super(`unauthenticated job: ${reason}`);
   }
 }

@@ -16,13 +16,11 @@ export {
   type WebhookProducerOptions,
 } from "./webhook-producer";
 export {
-  canonicalJobData,
   checkJobSignature,
   jobSigningEnvFields,
   signWebhookJob,
   type JobSigningKeys,
-  type SignatureCheck,
-  type SignedWebhookJob,
+  type SignatureFailure,
 } from "./job-signature";
 export { retryPolicyEnvFields, retryPolicyFromEnv } from "./retry-policy-env";
 export { planWebhookReplay, replayJobId, replayWebhookJob, type ReplayWebhookJobOptions } from "./replay-webhook-job";

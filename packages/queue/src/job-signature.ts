@@ -21,7 +21,9 @@ export type JobSigningKeys = readonly string[];
 
 export type SignedWebhookJob = WebhookJob & { signature: string };
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: "missing_signature" | "bad_signature" };
+export type SignatureFailure = "missing_signature" | "bad_signature";
+
+export type SignatureCheck = { ok: true } | { ok: false; reason: SignatureFailure };
 
 const VERSION = "v1=";
 
