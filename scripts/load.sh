@@ -42,7 +42,7 @@ Options (environment variables in brackets):
   -h, --help          this text
 
 Reports, artillery output and app logs go to loadtest/reports/<run id>/. The secrets default to
-those of scripts/dev.sh (STRIPE_WEBHOOK_SECRET, CLERK_WEBHOOK_SECRET); REDIS_URL / DATABASE_URL
+those of scripts/dev.sh (STRIPE_WEBHOOK_SECRET, CLERK_WEBHOOK_SECRET, JOB_SIGNING_KEY); REDIS_URL / DATABASE_URL
 select other servers, as for dev.sh. Exit code: 0 when every request was answered 2xx and the
 worker drained the queue in time, 1 otherwise, 2 on a usage error.
 HELP

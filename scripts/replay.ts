@@ -51,7 +51,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     const { tally, interrupted } = await runReplay(
       {
         prisma,
-        queue: { queues, jobOptions: webhookJobOptions(retryPolicyFromEnv(config)) },
+        queue: { queues, jobOptions: webhookJobOptions(retryPolicyFromEnv(config)), signingKeys: config.JOB_SIGNING_KEY },
         writeOut: (line) => process.stdout.write(`${line}\n`),
         writeErr: (line) => process.stderr.write(`${line}\n`),
         signal: abort.signal,

@@ -23,6 +23,7 @@ export_dev_secrets() {
   export INTERNAL_API_TOKEN="${INTERNAL_API_TOKEN:-local-development-only-internal-api-token}"
   export DASHBOARD_VIEWER_TOKEN="${DASHBOARD_VIEWER_TOKEN:-local-development-only-dashboard-viewer-token}"
   export DASHBOARD_ADMIN_TOKEN="${DASHBOARD_ADMIN_TOKEN:-local-development-only-dashboard-admin-token}"
+  export JOB_SIGNING_KEY="${JOB_SIGNING_KEY:-local-development-only-job-signing-key}"
   bootstrap_log "secrets and tokens not set in the environment take development-only values from scripts/lib/bootstrap.sh (never in production)"
 }
 

@@ -10,7 +10,7 @@ import {
   type WebhookJob,
   type WebhookQueues,
 } from "@wh/queue";
-import { testServers, uniqueQueuePrefix } from "@wh/testkit";
+import { TEST_JOB_SIGNING_KEY, testServers, uniqueQueuePrefix } from "@wh/testkit";
 import {
   addFailedJob,
   deleteLedgerRows,
@@ -35,7 +35,7 @@ interface CliResult {
 
 function replayCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const options = { cwd: ROOT, env: { ...process.env, ...env } };
+    const options = { cwd: ROOT, env: { ...process.env, JOB_SIGNING_KEY: TEST_JOB_SIGNING_KEY, ...env } };
     execFile(TSX, [path.join(ROOT, "scripts", "replay.ts"), ...args], options, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
@@ -51,7 +51,7 @@ describe("scripts/replay.ts", () => {
     for (const flag of ["--event", "--provider", "--status", "--type", "--since", "--until", "--limit", "--execute", "--help"]) {
       expect(help.stdout).toContain(flag);
     }
-    for (const variable of ["DATABASE_URL", "REDIS_URL", "QUEUE_PREFIX", ...Object.keys(retryPolicyEnvFields)]) {
+    for (const variable of ["DATABASE_URL", "REDIS_URL", "QUEUE_PREFIX", "JOB_SIGNING_KEY", ...Object.keys(retryPolicyEnvFields)]) {
       expect(help.stdout).toContain(variable);
     }
 
@@ -103,7 +103,7 @@ describe("scripts/replay.ts", () => {
         expect.stringMatching(new RegExp(`^would retry +provider=clerk event=${job.eventId} .* job=${jobId}$`)),
       ]);
       expect(result.stderr).toContain(
-        "[replay] dry run: selected 1: would retry 1, would re-add 0, already queued 0, already settled 0, errors 0",
+        "[replay] dry run: selected 1: would retry 1, would re-add 0, would replace 0, already queued 0, already settled 0, errors 0",
       );
       expect(result.stderr).toContain("nothing was changed");
       expect(await redisSnapshot(connection, queues)).toEqual(redisBefore);

@@ -1,13 +1,14 @@
 import { databaseUrl, parseEnv, queuePrefix, redisUrl } from "@wh/core";
-import { retryPolicyEnvFields } from "@wh/queue";
+import { jobSigningEnvFields, retryPolicyEnvFields } from "@wh/queue";
 import { z } from "zod";
 
-/** The environment of the replay CLI: the ledger, the queues, and the receiver's retry policy. */
+/** The environment of the replay CLI: the ledger, the queues, the receiver's retry policy and job signing key. */
 export const replayEnvSchema = z.object({
   DATABASE_URL: databaseUrl,
   REDIS_URL: redisUrl,
   QUEUE_PREFIX: queuePrefix,
   ...retryPolicyEnvFields,
+  ...jobSigningEnvFields,
 });
 
 export type ReplayEnv = z.infer<typeof replayEnvSchema>;

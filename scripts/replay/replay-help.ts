@@ -26,6 +26,8 @@ Replays webhook deliveries that never took effect, from the payload stored in th
 (webhook_events), through the same BullMQ queues the receiver uses, so the workers' own
 handlers run them again. A failed job is retried with its attempts reset; when the job is
 completed or gone from Redis, a new job <job id>_replay_<n> is added with the same event id.
+Every job is signed with JOB_SIGNING_KEY; a job under the delivery's ids that fails
+verification (forged, or signed with a retired key) is replaced by the signed job.
 Idempotent: a delivery whose job is still queued is left alone, and the worker's ledger
 turns a delivery it already settled into a no-op.
 
@@ -50,8 +52,8 @@ Action:
   -h, --help           this text
 
 Output: one line per delivery on stdout (what was, or would be, done and the job id);
-progress and a summary (selected, retried, re-added, already queued, already settled,
-errors) on stderr. Deliveries are read from Postgres in pages, oldest first.
+progress and a summary (selected, retried, re-added, replaced, already queued, already
+settled, errors) on stderr. Deliveries are read from Postgres in pages, oldest first.
 
 Exit codes: 0 done, 1 some replays failed (or interrupted with Ctrl-C), 2 usage or
 configuration error.
@@ -60,6 +62,8 @@ Environment:
   DATABASE_URL               postgresql://… of the ledger (required)
   REDIS_URL                  redis://… of the queues (required)
   QUEUE_PREFIX               BullMQ key prefix of the queues (default {wh})
+  JOB_SIGNING_KEY            the workers' job signing keys, comma-separated: the first signs
+                             (required; the same value as the receiver's)
 ${retryPolicyLines()}
   A retried job keeps the options it was first added with; the JOB_* values apply to
   re-added jobs and should match the receiver's.

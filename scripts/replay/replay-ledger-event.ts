@@ -10,11 +10,11 @@ import type { LedgerEvent } from "./select-ledger-events";
 
 /**
  * What happened (or, in a dry run, would happen) to one selected delivery:
- * `retried`/`re-added`/`already-queued` as the queue package's replay answers, `already-settled`
+ * `retried`/`re-added`/`replaced`/`already-queued` as the queue package's replay answers, `already-settled`
  * when the ledger says its effect is done, `error` when it could not be replayed.
  */
 export type EventResult =
-  | { outcome: "retried" | "re-added" | "already-queued"; jobId: string }
+  | { outcome: "retried" | "re-added" | "replaced" | "already-queued"; jobId: string }
   | { outcome: "already-settled" }
   | { outcome: "error"; reason: string };
 
@@ -53,12 +53,14 @@ export async function replayLedgerEvent(
   if (!isReplayable(row.status)) return { outcome: "already-settled" };
   const job = jobFromLedgerEvent(row);
   if (execute) return replayWebhookJob(queue, job);
-  const plan = await planWebhookReplay(queue.queues, job);
+  const plan = await planWebhookReplay(queue.queues, job, queue.signingKeys);
   switch (plan.action) {
     case "retry":
       return { outcome: "retried", jobId: plan.jobId };
     case "add":
       return { outcome: "re-added", jobId: plan.jobId };
+    case "replace":
+      return { outcome: "replaced", jobId: plan.jobId };
     case "already-queued":
       return { outcome: "already-queued", jobId: plan.jobId };
   }

@@ -6,13 +6,15 @@ export interface ReplayTally {
   selected: number;
   retried: number;
   reAdded: number;
+  /** A job failing verification held the id; it was removed and the signed job added instead. */
+  replaced: number;
   alreadyQueued: number;
   alreadySettled: number;
   errors: number;
 }
 
 export function emptyTally(): ReplayTally {
-  return { selected: 0, retried: 0, reAdded: 0, alreadyQueued: 0, alreadySettled: 0, errors: 0 };
+  return { selected: 0, retried: 0, reAdded: 0, replaced: 0, alreadyQueued: 0, alreadySettled: 0, errors: 0 };
 }
 
 export function countResult(tally: ReplayTally, result: EventResult): void {
@@ -23,6 +25,9 @@ export function countResult(tally: ReplayTally, result: EventResult): void {
       break;
     case "re-added":
       tally.reAdded += 1;
+      break;
+    case "replaced":
+      tally.replaced += 1;
       break;
     case "already-queued":
       tally.alreadyQueued += 1;
@@ -48,7 +53,7 @@ export function formatSummary(tally: ReplayTally, execute: boolean): string {
   const would = execute ? "" : "would ";
   return (
     `[replay] ${execute ? "" : "dry run: "}selected ${number(tally.selected)}: ` +
-    `${would}retry ${number(tally.retried)}, ${would}re-add ${number(tally.reAdded)}, ` +
+    `${would}retry ${number(tally.retried)}, ${would}re-add ${number(tally.reAdded)}, ${would}replace ${number(tally.replaced)}, ` +
     `already queued ${number(tally.alreadyQueued)}, already settled ${number(tally.alreadySettled)}, ` +
     `errors ${number(tally.errors)}`
   );
@@ -57,6 +62,7 @@ export function formatSummary(tally: ReplayTally, execute: boolean): string {
 const ACTION: Record<EventResult["outcome"], { done: string; dryRun: string }> = {
   retried: { done: "retried", dryRun: "would retry" },
   "re-added": { done: "re-added", dryRun: "would re-add" },
+  replaced: { done: "replaced", dryRun: "would replace" },
   "already-queued": { done: "already queued", dryRun: "already queued" },
   "already-settled": { done: "already settled", dryRun: "already settled" },
   error: { done: "error", dryRun: "error" },

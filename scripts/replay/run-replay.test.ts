@@ -5,12 +5,13 @@ import {
   createWebhookQueues,
   DEFAULT_RETRY_POLICY,
   replayJobId,
+  signWebhookJob,
   webhookJobId,
   webhookJobOptions,
   type WebhookJob,
   type WebhookQueues,
 } from "@wh/queue";
-import { testServers, uniqueId, uniqueQueuePrefix } from "@wh/testkit";
+import { TEST_JOB_SIGNING_KEY, testServers, uniqueId, uniqueQueuePrefix } from "@wh/testkit";
 import type { ReplayArgs, ReplaySelection } from "./replay-args";
 import { runReplay, type ReplayRunDependencies, type ReplayRunResult } from "./run-replay";
 import {
@@ -72,7 +73,7 @@ async function run(selection: ReplaySelection, execute: boolean, options: Partia
   const result = await runReplay(
     {
       prisma,
-      queue: { queues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY) },
+      queue: { queues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY), signingKeys: [TEST_JOB_SIGNING_KEY] },
       writeOut: (line) => out.push(line),
       writeErr: (line) => err.push(line),
       ...options,
@@ -113,10 +114,10 @@ describe("runReplay over a selection", () => {
     expect(result.actions.get(goneJob.eventId)).toBe("would re-add");
     expect(result.out[1]).toContain(`job=${replayJobId("clerk", goneJob.eventId, 1)}`);
     expect(result.actions.get(queuedJob.eventId)).toBe("already queued");
-    expect(result.tally).toEqual({ selected: 3, retried: 1, reAdded: 1, alreadyQueued: 1, alreadySettled: 0, errors: 0 });
+    expect(result.tally).toEqual({ selected: 3, retried: 1, reAdded: 1, replaced: 0, alreadyQueued: 1, alreadySettled: 0, errors: 0 });
     expect(result.err.join("\n")).toMatch(/dry run.*3 selected/);
     expect(result.err.at(-2)).toBe(
-      "[replay] dry run: selected 3: would retry 1, would re-add 1, already queued 1, already settled 0, errors 0",
+      "[replay] dry run: selected 3: would retry 1, would re-add 1, would replace 0, already queued 1, already settled 0, errors 0",
     );
     expect(result.err.at(-1)).toMatch(/nothing was changed/);
     expect(await redisSnapshot(connection, queues)).toEqual(redisBefore);
@@ -135,9 +136,9 @@ describe("runReplay over a selection", () => {
 
     const first = await run(inWindow(window), true);
 
-    expect(first.tally).toEqual({ selected: 3, retried: 1, reAdded: 1, alreadyQueued: 1, alreadySettled: 0, errors: 0 });
+    expect(first.tally).toEqual({ selected: 3, retried: 1, reAdded: 1, replaced: 0, alreadyQueued: 1, alreadySettled: 0, errors: 0 });
     expect(first.err.at(-1)).toBe(
-      "[replay] selected 3: retry 1, re-add 1, already queued 1, already settled 0, errors 0",
+      "[replay] selected 3: retry 1, re-add 1, replace 0, already queued 1, already settled 0, errors 0",
     );
     const retried = await queues.clerk.getJob(webhookJobId("clerk", failedJob.eventId));
     expect(await retried?.getState()).toBe("waiting");
@@ -145,7 +146,7 @@ describe("runReplay over a selection", () => {
     const readded = await queues.stripe.getJob(replayJobId("stripe", goneJob.eventId, 1));
     expect(readded?.name).toBe("customer.subscription.updated");
     // The job the receiver had enqueued, rebuilt from the ledger row: same event id, times and payload.
-    expect(readded?.data).toEqual(goneJob);
+    expect(readded?.data).toEqual(signWebhookJob(goneJob, [TEST_JOB_SIGNING_KEY]));
     expect(readded?.opts.attempts).toBe(DEFAULT_RETRY_POLICY.attempts);
     // The CLI never writes the ledger: the workers do when they run the jobs.
     expect(await ledgerSnapshot(prisma, created)).toEqual(ledgerBefore);
@@ -153,9 +154,26 @@ describe("runReplay over a selection", () => {
 
     const second = await run(inWindow(window), true);
 
-    expect(second.tally).toEqual({ selected: 3, retried: 0, reAdded: 0, alreadyQueued: 3, alreadySettled: 0, errors: 0 });
+    expect(second.tally).toEqual({ selected: 3, retried: 0, reAdded: 0, replaced: 0, alreadyQueued: 3, alreadySettled: 0, errors: 0 });
     for (const job of [failedJob, goneJob, queuedJob]) expect(await runnableJobsOf(queues, job)).toHaveLength(1);
     expect(await runnableJobsOf(queues, goneJob)).toEqual([replayJobId("stripe", goneJob.eventId, 1)]);
+  });
+
+  it("replaces a forged job that took a dead delivery's id with the signed job rebuilt from the ledger", async () => {
+    const window = uniqueTimeWindow();
+    const deadJob = await row({ status: "dead", provider: "stripe", receivedAt: window.at(1) });
+    const jobId = webhookJobId("stripe", deadJob.eventId);
+    // Added straight to Redis: the same delivery, claiming live mode, without a signature.
+    await queues.stripe.add(deadJob.type, { ...deadJob, payload: { ...deadJob.payload, livemode: true } }, { jobId });
+
+    const dryRun = await run(inWindow(window), false);
+    expect(dryRun.actions.get(deadJob.eventId)).toBe("would replace");
+    const result = await run(inWindow(window), true);
+
+    expect(result.actions.get(deadJob.eventId)).toBe("replaced");
+    expect(result.err.at(-1)).toBe("[replay] selected 1: retry 0, re-add 0, replace 1, already queued 0, already settled 0, errors 0");
+    expect((await queues.stripe.getJob(jobId))?.data).toEqual(signWebhookJob(deadJob, [TEST_JOB_SIGNING_KEY]));
+    expect(await runnableJobsOf(queues, deadJob)).toEqual([jobId]);
   });
 
   it("selects by status, provider, type and a received_at range (since inclusive, until exclusive)", async () => {
@@ -239,7 +257,7 @@ describe("runReplay over a selection", () => {
     const result = await runReplay(
       {
         prisma,
-        queue: { queues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY) },
+        queue: { queues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY), signingKeys: [TEST_JOB_SIGNING_KEY] },
         writeOut: (line) => {
           out.push(line);
           abort.abort();
@@ -275,7 +293,7 @@ describe("runReplay of one event", () => {
 
     const result = await run({ kind: "event", eventId: job.eventId }, true);
 
-    expect(result.tally).toEqual({ selected: 1, retried: 0, reAdded: 0, alreadyQueued: 0, alreadySettled: 1, errors: 0 });
+    expect(result.tally).toEqual({ selected: 1, retried: 0, reAdded: 0, replaced: 0, alreadyQueued: 0, alreadySettled: 1, errors: 0 });
     expect(result.out[0]).toMatch(/^already settled +provider=clerk .* status=skipped_stale /);
     expect(await redisSnapshot(connection, queues)).toEqual(before);
     expect(await runnableJobsOf(queues, job)).toEqual([]);

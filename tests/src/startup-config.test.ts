@@ -29,12 +29,24 @@ it("the receiver refuses to start without its secrets", () => {
   expect(status).toBe(1);
   expect(stderr).toMatch(/STRIPE_WEBHOOK_SECRET: is required/);
   expect(stderr).toMatch(/CLERK_WEBHOOK_SECRET: is required/);
+  expect(stderr).toMatch(/JOB_SIGNING_KEY: is required/);
+});
+
+it("the worker refuses to start without a job signing key", () => {
+  const { status, stderr } = start("worker", {
+    REDIS_URL: "redis://127.0.0.1:6390",
+    DATABASE_URL: "postgresql://postgres:postgres@127.0.0.1:5440/webhooks",
+  });
+  expect(status).toBe(1);
+  expect(stderr).toMatch(/JOB_SIGNING_KEY: is required/);
 });
 
 it("the worker refuses a concurrency its pool cannot serve", () => {
   const { status, stderr } = start("worker", {
     REDIS_URL: "redis://127.0.0.1:6390",
     DATABASE_URL: "postgresql://postgres:postgres@127.0.0.1:5440/webhooks",
+    // Every required variable present: zod skips the cross-field check when one is missing.
+    JOB_SIGNING_KEY: "job-signing-key-0123456789abcdefghij",
     WORKER_CONCURRENCY: "20",
     DATABASE_POOL_MAX: "10",
   });

@@ -1,4 +1,4 @@
-import { TEST_CLERK_SECRET, TEST_STRIPE_SECRET, testServers, uniqueQueuePrefix } from "@wh/testkit";
+import { TEST_CLERK_SECRET, TEST_JOB_SIGNING_KEY, TEST_STRIPE_SECRET, testServers, uniqueQueuePrefix } from "@wh/testkit";
 
 /** Environment for a receiver + worker pair on the test servers, on queues of their own. */
 export function systemEnv(overrides: Record<string, string> = {}): Record<string, string> {
@@ -9,6 +9,7 @@ export function systemEnv(overrides: Record<string, string> = {}): Record<string
     QUEUE_PREFIX: uniqueQueuePrefix(),
     STRIPE_WEBHOOK_SECRET: TEST_STRIPE_SECRET,
     CLERK_WEBHOOK_SECRET: TEST_CLERK_SECRET,
+    JOB_SIGNING_KEY: TEST_JOB_SIGNING_KEY,
     DATABASE_POOL_MAX: "10",
     WORKER_CONCURRENCY: "4",
     ...overrides,

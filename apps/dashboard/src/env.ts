@@ -1,17 +1,8 @@
-import { databaseUrl, logLevel, parseEnv, port, positiveInt, queuePrefix, redisUrl, trustProxy } from "@wh/core";
+import { databaseUrl, logLevel, longSecretList, parseEnv, port, positiveInt, queuePrefix, redisUrl, trustProxy } from "@wh/core";
 import { z } from "zod";
 
 /** Comma-separated bearer tokens, several valid at once during rotation; each long enough to be a secret. */
-const tokenList = z
-  .string({ error: "is required (comma-separated for rotation)" })
-  .transform((raw) =>
-    raw
-      .split(",")
-      .map((token) => token.trim())
-      .filter((token) => token.length > 0),
-  )
-  .refine((tokens) => tokens.length > 0, "must contain at least one token")
-  .refine((tokens) => tokens.every((token) => token.length >= 32), "every token must be at least 32 characters");
+const tokenList = longSecretList("token");
 
 /** A role's tokens, or none: unset (or blank) disables the role, there is no default. */
 const optionalTokenList = z.preprocess(

@@ -21,6 +21,7 @@ import {
   subscriptionObject,
   TEST_CLERK_SECRET,
   TEST_CLERK_SECRET_NEXT,
+  TEST_JOB_SIGNING_KEY,
   TEST_STRIPE_SECRET,
   TEST_STRIPE_SECRET_NEXT,
   testServers,
@@ -62,6 +63,7 @@ async function startReceiver(redisUrl: string): Promise<Receiver> {
     queues,
     jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY),
     timeoutMs: ENQUEUE_TIMEOUT_MS,
+    signingKeys: [TEST_JOB_SIGNING_KEY],
   });
   const metrics = createReceiverMetrics();
   const app = createReceiverApp({

@@ -5,6 +5,7 @@ const base = {
   REDIS_URL: "redis://127.0.0.1:6390",
   STRIPE_WEBHOOK_SECRET: "whsec_0123456789abcdef",
   CLERK_WEBHOOK_SECRET: "whsec_MDEyMzQ1Njc4OWFiY2RlZg==",
+  JOB_SIGNING_KEY: "job-signing-key-0123456789abcdefghij",
 };
 
 describe("loadReceiverEnv", () => {
@@ -29,6 +30,17 @@ describe("loadReceiverEnv", () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(message);
     if (value && value.trim().length > 4) expect((error as Error).message).not.toContain(value);
+  });
+
+  it("reads JOB_SIGNING_KEY as a rotation list and refuses a missing or short key without echoing it", () => {
+    expect(loadReceiverEnv({ ...base, JOB_SIGNING_KEY: `${base.JOB_SIGNING_KEY}, job-signing-key-rotated-9876543210zyxw` }).JOB_SIGNING_KEY).toEqual([
+      base.JOB_SIGNING_KEY,
+      "job-signing-key-rotated-9876543210zyxw",
+    ]);
+    expect(() => loadReceiverEnv({ ...base, JOB_SIGNING_KEY: undefined })).toThrow(/JOB_SIGNING_KEY: is required/);
+    expect(() => loadReceiverEnv({ ...base, JOB_SIGNING_KEY: "short-do-not-print" })).toThrow(
+      /^(?![\s\S]*short-do-not-print)[\s\S]*JOB_SIGNING_KEY: every key must be at least 32 characters/,
+    );
   });
 
   it("refuses an enqueue timeout above two seconds", () => {

@@ -9,7 +9,7 @@ import {
   secretList,
   trustProxy,
 } from "@wh/core";
-import { retryPolicyEnvFields } from "@wh/queue";
+import { jobSigningEnvFields, retryPolicyEnvFields } from "@wh/queue";
 import { z } from "zod";
 
 const receiverEnvSchema = z.object({
@@ -31,6 +31,7 @@ const receiverEnvSchema = z.object({
   LOG_LEVEL: logLevel,
   LOG_PRETTY: booleanFlag(false),
   ...retryPolicyEnvFields,
+  ...jobSigningEnvFields,
 });
 
 export type ReceiverEnv = z.infer<typeof receiverEnvSchema>;

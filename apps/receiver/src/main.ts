@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     queues,
     jobOptions: webhookJobOptions(retryPolicyFromEnv(env)),
     timeoutMs: env.ENQUEUE_TIMEOUT_MS,
+    signingKeys: env.JOB_SIGNING_KEY,
   });
   const metrics = createReceiverMetrics();
   const app = createReceiverApp({

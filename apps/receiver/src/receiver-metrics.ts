@@ -13,7 +13,7 @@ export function createReceiverMetrics(): ReceiverMetrics {
     registry,
     deliveries: new Counter({
       name: "webhook_deliveries_total",
-      help: "Webhook deliveries by provider and outcome (enqueued, duplicate, retried, or the rejection reason).",
+      help: "Webhook deliveries by provider and outcome (enqueued, duplicate, retried, replaced, or the rejection reason).",
       labelNames: ["provider", "outcome"],
       registers: [registry],
     }),

@@ -1,7 +1,11 @@
 import { ConfigError } from "@wh/core";
 import { loadWorkerEnv } from "./env";
 
-const base = { REDIS_URL: "redis://127.0.0.1:6390", DATABASE_URL: "postgresql://u:p@127.0.0.1:5440/db" };
+const base = {
+  REDIS_URL: "redis://127.0.0.1:6390",
+  DATABASE_URL: "postgresql://u:p@127.0.0.1:5440/db",
+  JOB_SIGNING_KEY: "job-signing-key-0123456789abcdefghij",
+};
 
 describe("loadWorkerEnv", () => {
   it("fills in production defaults", () => {
@@ -15,6 +19,13 @@ describe("loadWorkerEnv", () => {
       QUEUE_PREFIX: "{wh}",
       STRIPE_LIVEMODE: false,
     });
+  });
+
+  it("needs JOB_SIGNING_KEY, each key at least 32 characters", () => {
+    expect(() => loadWorkerEnv({ ...base, JOB_SIGNING_KEY: undefined })).toThrow(/JOB_SIGNING_KEY: is required/);
+    expect(() => loadWorkerEnv({ ...base, JOB_SIGNING_KEY: `${base.JOB_SIGNING_KEY},short` })).toThrow(
+      /JOB_SIGNING_KEY: every key must be at least 32 characters/,
+    );
   });
 
   it("refuses a concurrency the connection pool cannot serve", () => {

@@ -8,6 +8,7 @@ import {
   queuePrefix,
   redisUrl,
 } from "@wh/core";
+import { jobSigningEnvFields } from "@wh/queue";
 import { z } from "zod";
 import { scheduleEnvFields } from "./schedules/schedule-env";
 
@@ -44,6 +45,7 @@ const workerEnvSchema = z
     /** In-flight jobs get this long to finish on SIGTERM before the worker closes anyway. */
     SHUTDOWN_DEADLINE_MS: positiveInt(25_000),
     LOG_LEVEL: logLevel,
+    ...jobSigningEnvFields,
     ...scheduleEnvFields,
   })
   .superRefine((env, ctx) => {

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       maxStalledCount: env.MAX_STALLED_COUNT,
       stripeLivemode: env.STRIPE_LIVEMODE,
       databaseOutagePauseMs: env.DATABASE_OUTAGE_PAUSE_MS,
+      signingKeys: env.JOB_SIGNING_KEY,
     },
     { prisma, log, metrics },
   );

@@ -1,7 +1,7 @@
 import { createLogger } from "@wh/core";
 import { createMigratedDatabase, type PrismaClient } from "@wh/db";
-import { webhookJobId, type WebhookJob } from "@wh/queue";
-import { clerkUserEvent, PostgresServerProcess, uniqueId, waitFor } from "@wh/testkit";
+import { signWebhookJob, webhookJobId, type WebhookJob } from "@wh/queue";
+import { clerkUserEvent, PostgresServerProcess, TEST_JOB_SIGNING_KEY, uniqueId, waitFor } from "@wh/testkit";
 import type { Job } from "bullmq";
 import { onJobFailed } from "./on-job-failed";
 import { clerkJob } from "./test-support/apply-job";
@@ -30,14 +30,14 @@ afterAll(async () => {
 it("writes a dead event's ledger row once Postgres is back", async () => {
   const data = clerkJob(clerkUserEvent("user.created", { id: uniqueId("user"), email: "late@example.com" }));
   // What BullMQ hands to the `failed` listener after the last attempt.
-  const job = { id: webhookJobId("clerk", data.eventId), name: data.type, data, attemptsMade: 3, opts: { attempts: 3 } } as unknown as Job<WebhookJob>;
+  const job = { id: webhookJobId("clerk", data.eventId), name: data.type, data: signWebhookJob(data, [TEST_JOB_SIGNING_KEY]), attemptsMade: 3, opts: { attempts: 3 } } as unknown as Job<WebhookJob>;
   const warnings: string[] = [];
   const log = createLogger({
     name: "ledger-outage-test",
     level: "warn",
     destination: { write: (line: string) => warnings.push((JSON.parse(line) as { msg: string }).msg) },
   });
-  const failed = onJobFailed({ prisma, log, metrics: createWorkerMetrics(), deadRowRetryMs: 200 });
+  const failed = onJobFailed({ prisma, log, metrics: createWorkerMetrics(), signingKeys: [TEST_JOB_SIGNING_KEY], deadRowRetryMs: 200 });
 
   await postgres.stop();
   const recording = failed(job, new Error("connection lost for good"));

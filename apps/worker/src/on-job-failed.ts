@@ -1,6 +1,6 @@
 import { errorMessage, type Logger } from "@wh/core";
 import { isDatabaseUnavailable, type PrismaClient } from "@wh/db";
-import { webhookJobSchema, type WebhookJob } from "@wh/queue";
+import { checkJobSignature, webhookJobSchema, type JobSigningKeys, type WebhookJob } from "@wh/queue";
 import type { Job } from "bullmq";
 import { isFinalFailure } from "./is-final-failure";
 import { recordFailure } from "./ledger/record-failure";
@@ -9,12 +9,14 @@ import type { WorkerMetrics } from "./worker-metrics";
 /**
  * BullMQ's `failed` event, for every failed attempt (including lost locks and stalls, which
  * never reach the processor's code): the ledger row shows the attempt count and the error, and
- * a dead event is logged and counted so an alert can fire.
+ * a dead event is logged and counted so an alert can fire. A job that fails verification gets
+ * nothing: the processor refused, logged and counted it, and its payload must not reach the ledger.
  */
 export function onJobFailed(deps: {
   prisma: PrismaClient;
   log: Logger;
   metrics: WorkerMetrics;
+  signingKeys: JobSigningKeys;
   /** While Postgres is unreachable, a dead event's ledger row is retried this often… */
   deadRowRetryMs?: number;
   /** …this many times, so that replay (which reads the ledger) can find it once Postgres is back. */
@@ -23,7 +25,7 @@ export function onJobFailed(deps: {
   const retryMs = deps.deadRowRetryMs ?? 5_000;
   const retries = deps.deadRowRetries ?? 120;
   return async (job: Job<WebhookJob> | undefined, error: Error): Promise<void> => {
-    if (!job) return;
+    if (!job || !checkJobSignature(job.data, deps.signingKeys).ok) return;
     const parsed = webhookJobSchema.safeParse(job.data);
     const provider = parsed.success ? parsed.data.provider : "unknown";
     const dead = isFinalFailure(job, error);

@@ -1,8 +1,9 @@
 import { errorMessage, type Logger } from "@wh/core";
 import type { PrismaClient } from "@wh/db";
-import { webhookJobSchema, type WebhookJob } from "@wh/queue";
+import { checkJobSignature, signWebhookJob, webhookJobSchema, type JobSigningKeys, type WebhookJob } from "@wh/queue";
 import { UnrecoverableError, type Job } from "bullmq";
 import { applyWebhookEvent, type ApplyResult } from "./apply-webhook-event";
+import { UnauthenticatedJobError } from "./unauthenticated-job-error";
 import type { WorkerMetrics } from "./worker-metrics";
 
 export interface ProcessorDependencies {
@@ -11,11 +12,28 @@ export interface ProcessorDependencies {
   metrics: WorkerMetrics;
   jobTimeoutMs: number;
   stripeLivemode: boolean;
+  /** JOB_SIGNING_KEY: jobs must verify under one; a stripped Clerk job is re-signed with the first. */
+  signingKeys: JobSigningKeys;
 }
 
-/** The BullMQ processor of both webhook queues. Throws to retry; poison throws UnrecoverableError. */
+/**
+ * The BullMQ processor of both webhook queues. Throws to retry; poison throws UnrecoverableError.
+ * A job that fails verification (not added by our receiver or replay) is refused before anything
+ * else: it changes nothing, nothing of it is written anywhere, and it is deleted from Redis.
+ */
 export function createWebhookProcessor(deps: ProcessorDependencies) {
   return async (job: Job<WebhookJob>, _token?: string, signal?: AbortSignal): Promise<ApplyResult> => {
+    const check = checkJobSignature(job.data, deps.signingKeys);
+    if (!check.ok) {
+      // Labels and log fields the job's author cannot choose: the queue is ours, not the job name.
+      deps.metrics.unauthenticated.inc({ queue: job.queueName, reason: check.reason });
+      deps.log.error({ queue: job.queueName, jobId: job.id, reason: check.reason }, "unauthenticated job refused and deleted");
+      // BullMQ reads removeOnFail from this object when it fails the job: the job is deleted in the
+      // same Redis script that releases our lock, so it never rests in the failed set, and a
+      // producer replacing it (replace-forged-job.ts) cannot slip a real job in before the delete.
+      job.opts.removeOnFail = true;
+      throw new UnauthenticatedJobError(check.reason);
+    }
     const parsed = webhookJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`poison job data: ${parsed.error.issues[0]?.message ?? "invalid"}`);
     const data = parsed.data;
@@ -40,7 +58,7 @@ export function createWebhookProcessor(deps: ProcessorDependencies) {
     if (data.provider === "clerk") {
       // Settled: a re-run is a no-op that needs ids only, so the job kept in Redis (for the
       // duplicate fast path) need not hold the user's email and names any longer.
-      await job.updateData(withoutPersonalData(data)).catch((error: unknown) => {
+      await job.updateData(signWebhookJob(withoutPersonalData(data), deps.signingKeys)).catch((error: unknown) => {
         log.warn({ err: errorMessage(error) }, "could not strip personal data from job");
       });
     }

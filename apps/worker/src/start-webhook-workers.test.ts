@@ -1,11 +1,12 @@
 import { createLogger } from "@wh/core";
 import { createPrismaClient, type PrismaClient } from "@wh/db";
-import { webhookJobId, type WebhookProducer, type WebhookQueues } from "@wh/queue";
+import { checkJobSignature, webhookJobId, type WebhookProducer, type WebhookQueues } from "@wh/queue";
 import {
   checkoutSession,
   clerkUserEvent,
   stripeEvent,
   subscriptionObject,
+  TEST_JOB_SIGNING_KEY,
   testServers,
   uniqueId,
   waitFor,
@@ -71,6 +72,9 @@ it("applies queued Clerk and Stripe events and completes their jobs", async () =
   const clerkJobInRedis = await queues.clerk.getJob(webhookJobId("clerk", jobs[0]!.eventId));
   expect(JSON.stringify(clerkJobInRedis?.data)).not.toContain("queued@example.com");
   expect(clerkJobInRedis?.data).toMatchObject({ eventId: jobs[0]!.eventId, objectId: clerkUserId });
+  // Re-signed as it was stripped: still the delivery's own job, so a re-delivery is a duplicate.
+  expect(checkJobSignature(clerkJobInRedis?.data, [TEST_JOB_SIGNING_KEY])).toEqual({ ok: true });
+  expect(await producer.enqueue(jobs[0]!)).toBe("duplicate");
 });
 
 it("retries an event whose user is unknown, records each failure, and ends dead after the last attempt", async () => {

@@ -1,6 +1,6 @@
 import type { Logger } from "@wh/core";
 import type { PrismaClient } from "@wh/db";
-import { WEBHOOK_PROVIDERS, WEBHOOK_QUEUE_NAMES, type WebhookJob } from "@wh/queue";
+import { WEBHOOK_PROVIDERS, WEBHOOK_QUEUE_NAMES, type JobSigningKeys, type WebhookJob } from "@wh/queue";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { onJobFailed } from "./on-job-failed";
@@ -20,6 +20,8 @@ export interface WebhookWorkerSettings {
   stripeLivemode: boolean;
   /** How long a queue pauses when Postgres is unreachable before trying again. */
   databaseOutagePauseMs: number;
+  /** JOB_SIGNING_KEY: only jobs that verify under one of these are applied. */
+  signingKeys: JobSigningKeys;
 }
 
 /** The one place that registers BullMQ workers: one per provider queue. */
@@ -31,8 +33,9 @@ export function startWebhookWorkers(
     ...deps,
     jobTimeoutMs: settings.jobTimeoutMs,
     stripeLivemode: settings.stripeLivemode,
+    signingKeys: settings.signingKeys,
   });
-  const failed = onJobFailed(deps);
+  const failed = onJobFailed({ ...deps, signingKeys: settings.signingKeys });
   return WEBHOOK_PROVIDERS.map((provider) => {
     const guarded = pauseOnDatabaseOutage(processor, {
       worker: () => worker,

@@ -9,6 +9,8 @@ export interface WorkerMetrics {
   /** Alert on any increase: an event exhausted its attempts and needs a replay. */
   dead: Counter<"provider" | "type">;
   processingSeconds: Histogram<"provider">;
+  /** Alert on any increase: someone wrote jobs to Redis, or a JOB_SIGNING_KEY differs from the receiver's. */
+  unauthenticated: Counter<"queue" | "reason">;
 }
 
 export function createWorkerMetrics(): WorkerMetrics {
@@ -45,6 +47,12 @@ export function createWorkerMetrics(): WorkerMetrics {
       help: "Time to apply one webhook event.",
       labelNames: ["provider"],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    unauthenticated: new Counter({
+      name: "webhook_jobs_unauthenticated_total",
+      help: "Jobs refused and deleted because their signature was missing or wrong, by queue and reason.",
+      labelNames: ["queue", "reason"],
       registers: [registry],
     }),
   };

@@ -38,7 +38,20 @@ export const databaseUrl = z
  * given prefix (Stripe `whsec_`, Svix `whsec_`) so that a pasted API key fails at start.
  */
 export const secretList = (prefix: string) =>
-  z
+  commaSeparated("secret").refine(
+    (secrets) => secrets.every((secret) => secret.startsWith(prefix) && secret.length > prefix.length + 8),
+    `every secret must start with "${prefix}" and be complete`,
+  );
+
+/**
+ * A comma-separated list of secrets we generate ourselves (bearer tokens, signing keys), several
+ * valid at once during rotation; each long enough to be a secret. `noun` names one in messages.
+ */
+export const longSecretList = (noun: string) =>
+  commaSeparated(noun).refine((secrets) => secrets.every((secret) => secret.length >= 32), `every ${noun} must be at least 32 characters`);
+
+function commaSeparated(noun: string) {
+  return z
     .string({ error: "is required (comma-separated for rotation)" })
     .transform((raw) =>
       raw
@@ -46,11 +59,8 @@ export const secretList = (prefix: string) =>
         .map((secret) => secret.trim())
         .filter((secret) => secret.length > 0),
     )
-    .refine((secrets) => secrets.length > 0, "must contain at least one secret")
-    .refine(
-      (secrets) => secrets.every((secret) => secret.startsWith(prefix) && secret.length > prefix.length + 8),
-      `every secret must start with "${prefix}" and be complete`,
-    );
+    .refine((secrets) => secrets.length > 0, `must contain at least one ${noun}`);
+}
 
 /** BullMQ key prefix; a Redis Cluster hash tag such as `{wh}` keeps each queue in one slot. */
 export const queuePrefix = z.string().min(1).default("{wh}");

@@ -4,6 +4,7 @@ export {
   booleanFlag,
   databaseUrl,
   logLevel,
+  longSecretList,
   optionalBooleanFlag,
   port,
   positiveInt,

@@ -16,6 +16,13 @@ export {
   type EnqueueOutcome,
   type WebhookProducerOptions,
 } from "./webhook-producer";
+export {
+  checkJobSignature,
+  jobSigningEnvFields,
+  signWebhookJob,
+  type JobSigningKeys,
+  type SignatureFailure,
+} from "./job-signature";
 export { retryPolicyEnvFields, retryPolicyFromEnv } from "./retry-policy-env";
 export { planWebhookReplay, replayJobId, replayWebhookJob, type ReplayWebhookJobOptions } from "./replay-webhook-job";
 export { createMaintenanceQueue, DEFAULT_LEDGER_CLEANUP_PATTERN, DEFAULT_USAGE_RESET_PATTERN, MAINTENANCE_JOB_OPTIONS, MAINTENANCE_JOBS, MAINTENANCE_QUEUE_NAME, scheduledTimeOf, upsertMaintenanceSchedulers } from "./maintenance-queue";

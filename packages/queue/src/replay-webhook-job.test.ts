@@ -1,7 +1,8 @@
-import { clerkUserEvent, testServers, uniqueId, uniqueQueuePrefix, waitFor } from "@wh/testkit";
+import { clerkUserEvent, TEST_JOB_SIGNING_KEY, testServers, uniqueId, uniqueQueuePrefix, waitFor } from "@wh/testkit";
 import { UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { DEFAULT_RETRY_POLICY, webhookJobOptions } from "./job-options";
+import { checkJobSignature, signWebhookJob } from "./job-signature";
 import { WEBHOOK_QUEUE_NAMES } from "./queue-names";
 import { createProducerConnection, createWorkerConnection } from "./redis-connection";
 import { planWebhookReplay, replayJobId, replayWebhookJob, type ReplayWebhookJobOptions } from "./replay-webhook-job";
@@ -10,6 +11,7 @@ import { WebhookProducer } from "./webhook-producer";
 import { closeWebhookQueues, createWebhookQueues, type WebhookQueues } from "./webhook-queues";
 
 const ALL_STATES = ["wait", "active", "delayed", "prioritized", "waiting-children", "paused", "completed", "failed"] as const;
+const KEYS = [TEST_JOB_SIGNING_KEY];
 const RUNNABLE_STATES = ["wait", "active", "delayed", "prioritized", "waiting-children", "paused"] as const;
 
 function clerkJob(): WebhookJob {
@@ -59,8 +61,8 @@ describe("replayWebhookJob against Redis", () => {
   beforeEach(() => {
     queues = createWebhookQueues(connection, uniqueQueuePrefix());
     const jobOptions = webhookJobOptions(DEFAULT_RETRY_POLICY);
-    options = { queues, jobOptions };
-    producer = new WebhookProducer({ queues, jobOptions, timeoutMs: 5_000 });
+    options = { queues, jobOptions, signingKeys: KEYS };
+    producer = new WebhookProducer({ queues, jobOptions, timeoutMs: 5_000, signingKeys: KEYS });
   });
 
   afterEach(async () => {
@@ -101,14 +103,14 @@ describe("replayWebhookJob against Redis", () => {
     await producer.enqueue(job);
     await processClerkJob(jobId, "fail");
 
-    expect(await planWebhookReplay(queues, job)).toEqual({ action: "retry", jobId });
+    expect(await planWebhookReplay(queues, job, KEYS)).toEqual({ action: "retry", jobId });
     await expect(replayWebhookJob(options, job)).resolves.toEqual({ outcome: "retried", jobId });
 
     const retried = await queues.clerk.getJob(jobId);
     expect(await retried!.getState()).toBe("waiting");
     expect(retried!.attemptsMade).toBe(0);
-    expect(retried!.data).toEqual(job);
-    expect(await planWebhookReplay(queues, job)).toEqual({ action: "already-queued", jobId, state: "waiting" });
+    expect(retried!.data).toEqual(signWebhookJob(job, KEYS));
+    expect(await planWebhookReplay(queues, job, KEYS)).toEqual({ action: "already-queued", jobId, state: "waiting" });
     await expect(replayWebhookJob(options, job)).resolves.toEqual({ outcome: "already-queued", jobId });
     expect(await runnableJobs()).toBe(1);
     expect(await totalJobs()).toBe(1);
@@ -117,12 +119,12 @@ describe("replayWebhookJob against Redis", () => {
   it("adds _replay_1 with the same data and the producer's options when the job is gone", async () => {
     const job = clerkJob();
 
-    expect(await planWebhookReplay(queues, job)).toEqual({ action: "add", jobId: replayJobId("clerk", job.eventId, 1) });
+    expect(await planWebhookReplay(queues, job, KEYS)).toEqual({ action: "add", jobId: replayJobId("clerk", job.eventId, 1) });
     await expect(replayWebhookJob(options, job)).resolves.toEqual({ outcome: "re-added", jobId: replayJobId("clerk", job.eventId, 1) });
 
     const added = await queues.clerk.getJob(replayJobId("clerk", job.eventId, 1));
     expect(added?.name).toBe("user.created");
-    expect(added?.data).toEqual(job);
+    expect(added?.data).toEqual(signWebhookJob(job, KEYS));
     expect(added?.opts).toMatchObject({ attempts: DEFAULT_RETRY_POLICY.attempts, backoff: { type: "exponential" } });
     expect(await added?.getState()).toBe("waiting");
     // The producer id stays free for a provider re-delivery.
@@ -197,6 +199,52 @@ describe("replayWebhookJob against Redis", () => {
     expect(await queues.clerk.getJob(replayJobId("clerk", job.eventId, 1))).toBeDefined();
   });
 
+  /** A copy of the delivery's signed job with another email, added straight to Redis under `jobId`. */
+  async function addForgedCopy(job: WebhookJob, jobId: string): Promise<void> {
+    const forged = JSON.parse(JSON.stringify(signWebhookJob(job, KEYS)).replace("replay@example.com", "attacker@example.com")) as WebhookJob;
+    await queues.clerk.add(job.type, forged, { jobId });
+  }
+
+  it("replaces a forged job on the producer id instead of retrying it: the signed delivery runs", async () => {
+    const job = clerkJob();
+    const jobId = webhookJobId("clerk", job.eventId);
+    await addForgedCopy(job, jobId);
+    await processClerkJob(jobId, "fail");
+
+    expect(await planWebhookReplay(queues, job, KEYS)).toEqual({ action: "replace", jobId });
+    await expect(replayWebhookJob(options, job)).resolves.toEqual({ outcome: "replaced", jobId });
+
+    const replaced = await queues.clerk.getJob(jobId);
+    expect(replaced!.data).toEqual(signWebhookJob(job, KEYS));
+    expect(await replaced!.getState()).toBe("waiting");
+    expect(replaced!.attemptsMade).toBe(0);
+    expect(await totalJobs()).toBe(1);
+    await expect(replayWebhookJob(options, job)).resolves.toEqual({ outcome: "already-queued", jobId });
+  });
+
+  it("replaces a waiting forged job on a replay id instead of counting it as queued", async () => {
+    const job = clerkJob();
+    const forgedId = replayJobId("clerk", job.eventId, 1);
+    await addForgedCopy(job, forgedId);
+
+    await expect(replayWebhookJob(options, job)).resolves.toEqual({ outcome: "replaced", jobId: forgedId });
+
+    expect(checkJobSignature((await queues.clerk.getJob(forgedId))!.data, KEYS)).toEqual({ ok: true });
+    expect(JSON.stringify((await queues.clerk.getJob(forgedId))!.data)).not.toContain("attacker@example.com");
+    expect(await runnableJobs()).toBe(1);
+  });
+
+  it("leaves a forged job alone while the delivery's genuine job is still queued", async () => {
+    const job = clerkJob();
+    await producer.enqueue(job);
+    await addForgedCopy(job, replayJobId("clerk", job.eventId, 1));
+
+    await expect(replayWebhookJob(options, job)).resolves.toEqual({
+      outcome: "already-queued",
+      jobId: webhookJobId("clerk", job.eventId),
+    });
+  });
+
   it("plans without changing anything in Redis", async () => {
     const job = clerkJob();
     const jobId = webhookJobId("clerk", job.eventId);
@@ -204,8 +252,8 @@ describe("replayWebhookJob against Redis", () => {
     await processClerkJob(jobId, "fail");
     const before = await queues.clerk.getJob(jobId);
 
-    await planWebhookReplay(queues, job);
-    await planWebhookReplay(queues, { ...job, eventId: uniqueId("msg") });
+    await planWebhookReplay(queues, job, KEYS);
+    await planWebhookReplay(queues, { ...job, eventId: uniqueId("msg") }, KEYS);
 
     const after = await queues.clerk.getJob(jobId);
     expect(await after!.getState()).toBe("failed");

@@ -1,4 +1,6 @@
 import type { Job, JobsOptions, JobState } from "bullmq";
+import { checkJobSignature, signWebhookJob, type JobSigningKeys } from "./job-signature";
+import { replaceForgedJob } from "./replace-forged-job";
 import { retryFailedJob } from "./retry-failed-job";
 import { webhookJobId, type WebhookJob } from "./webhook-job";
 import type { WebhookQueues } from "./webhook-queues";
@@ -8,14 +10,17 @@ import type { WebhookQueues } from "./webhook-queues";
  * - `retry`: a job of this delivery sits in the failed set; it is retried with its attempts reset;
  * - `add`: no job of it is left to retry (completed, or removed by age); a new job is added under
  *   the next replay id, carrying the same event id so the worker's ledger keeps the effect single;
+ * - `replace`: a job under one of its ids fails verification (forged, or signed with a key no
+ *   longer accepted): it is removed and the signed job added under its id;
  * - `already-queued`: a job of it is waiting, delayed or running; nothing to do.
  */
 export type ReplayPlan =
   | { action: "retry"; jobId: string }
   | { action: "add"; jobId: string }
+  | { action: "replace"; jobId: string }
   | { action: "already-queued"; jobId: string; state: JobState };
 
-export type ReplayOutcome = "retried" | "re-added" | "already-queued";
+export type ReplayOutcome = "retried" | "re-added" | "replaced" | "already-queued";
 
 /** What a replay did, and the job that now carries the delivery (or already did). */
 export interface ReplayResult {
@@ -27,12 +32,17 @@ export interface ReplayWebhookJobOptions {
   queues: WebhookQueues;
   /** Options of a newly added job, the producer's: `webhookJobOptions(policy)`. */
   jobOptions: JobsOptions;
+  /** JOB_SIGNING_KEY: added jobs are signed with the first; existing ones must verify under one. */
+  signingKeys: JobSigningKeys;
 }
 
 /** More replays of one delivery than this means something loops; an operator should look. */
 export const MAX_REPLAYS_PER_EVENT = 100;
 
 const FAILED: JobState = "failed";
+
+/** How long a replay waits for a worker to drop a forged job it is running (see replace-forged-job.ts). */
+const REPLACE_WAIT_MS = 5_000;
 
 /**
  * The id of the n-th replay job of a delivery: `clerk_msg_…_replay_1`. Deterministic, so two
@@ -48,12 +58,17 @@ export function replayJobId(provider: WebhookJob["provider"], eventId: string, n
  * producer job (`webhookJobId`) and its replay jobs `_replay_1`, `_replay_2`, … up to the first
  * id that does not exist. Call it only for deliveries the ledger has not settled: Redis cannot
  * tell a completed job whose effect was recorded from one whose ledger row is still dead.
+ * Only jobs that verify under `signingKeys` count as the delivery's; the first one that does not
+ * is replaced, unless a genuine job of the delivery is still queued.
  */
-export async function planWebhookReplay(queues: WebhookQueues, data: WebhookJob): Promise<ReplayPlan> {
+export async function planWebhookReplay(queues: WebhookQueues, data: WebhookJob, signingKeys: JobSigningKeys): Promise<ReplayPlan> {
   const jobs = await jobsOfDelivery(queues, data);
-  const queued = jobs.find((entry) => isQueued(entry.state));
+  const genuine = jobs.filter((entry) => checkJobSignature(entry.job.data, signingKeys).ok);
+  const queued = genuine.find((entry) => isQueued(entry.state));
   if (queued) return { action: "already-queued", jobId: queued.job.id!, state: queued.state as JobState };
-  const failed = jobs.filter((entry) => entry.state === FAILED).at(-1);
+  const forged = jobs.find((entry) => !genuine.includes(entry));
+  if (forged) return { action: "replace", jobId: forged.job.id! };
+  const failed = genuine.filter((entry) => entry.state === FAILED).at(-1);
   if (failed) return { action: "retry", jobId: failed.job.id! };
   const replays = jobs.filter((entry) => entry.job.id !== webhookJobId(data.provider, data.eventId)).length;
   if (replays >= MAX_REPLAYS_PER_EVENT) {
@@ -69,7 +84,7 @@ export async function planWebhookReplay(queues: WebhookQueues, data: WebhookJob)
  */
 export async function replayWebhookJob(options: ReplayWebhookJobOptions, data: WebhookJob): Promise<ReplayResult> {
   const queue = options.queues[data.provider];
-  const plan = await planWebhookReplay(options.queues, data);
+  const plan = await planWebhookReplay(options.queues, data, options.signingKeys);
   switch (plan.action) {
     case "already-queued":
       return { outcome: "already-queued", jobId: plan.jobId };
@@ -80,8 +95,11 @@ export async function replayWebhookJob(options: ReplayWebhookJobOptions, data: W
       return { outcome: (await retryFailedJob(job)) ? "retried" : "already-queued", jobId: plan.jobId };
     }
     case "add":
-      await queue.add(data.type, data, { ...options.jobOptions, jobId: plan.jobId });
+      await queue.add(data.type, signWebhookJob(data, options.signingKeys), { ...options.jobOptions, jobId: plan.jobId });
       return { outcome: "re-added", jobId: plan.jobId };
+    case "replace":
+      await replaceForgedJob(queue, plan.jobId, signWebhookJob(data, options.signingKeys), options.jobOptions, REPLACE_WAIT_MS);
+      return { outcome: "replaced", jobId: plan.jobId };
   }
 }
 

@@ -1,11 +1,22 @@
-import { RedisServerProcess, testServers, uniqueId, uniqueQueuePrefix, waitFor } from "@wh/testkit";
+import {
+  RedisServerProcess,
+  stripeEvent,
+  subscriptionObject,
+  TEST_JOB_SIGNING_KEY,
+  TEST_JOB_SIGNING_KEY_NEXT,
+  testServers,
+  uniqueId,
+  uniqueQueuePrefix,
+  waitFor,
+} from "@wh/testkit";
 import { UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { DEFAULT_RETRY_POLICY, webhookJobOptions } from "./job-options";
+import { checkJobSignature, signWebhookJob } from "./job-signature";
 import { WEBHOOK_QUEUE_NAMES } from "./queue-names";
 import { createProducerConnection, createWorkerConnection } from "./redis-connection";
 import { webhookJobId, type WebhookJob, type WebhookProvider } from "./webhook-job";
-import { QueueUnavailableError, WebhookProducer } from "./webhook-producer";
+import { QueueUnavailableError, WebhookProducer, type WebhookProducerOptions } from "./webhook-producer";
 import { closeWebhookQueues, createWebhookQueues, type WebhookQueues } from "./webhook-queues";
 
 const TIMEOUT_MS = 1_000;
@@ -69,6 +80,7 @@ describe("WebhookProducer against Redis", () => {
   let connection: Redis;
   let queues: WebhookQueues;
   let producer: WebhookProducer;
+  let producerOptions: WebhookProducerOptions;
 
   beforeAll(() => {
     connection = createProducerConnection(testServers().redisUrl);
@@ -80,7 +92,8 @@ describe("WebhookProducer against Redis", () => {
 
   beforeEach(async () => {
     queues = await openQueues(connection);
-    producer = new WebhookProducer({ queues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY), timeoutMs: TIMEOUT_MS });
+    producerOptions = { queues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY), timeoutMs: TIMEOUT_MS, signingKeys: [TEST_JOB_SIGNING_KEY] };
+    producer = new WebhookProducer(producerOptions);
   });
 
   afterEach(async () => {
@@ -95,7 +108,7 @@ describe("WebhookProducer against Redis", () => {
     const stored = await queues.stripe.getJob(`stripe_${job.eventId}`);
     expect(stored).toBeDefined();
     expect(stored!.name).toBe(job.type);
-    expect(stored!.data).toEqual(job);
+    expect(stored!.data).toEqual(signWebhookJob(job, [TEST_JOB_SIGNING_KEY]));
     expect(await stored!.getState()).toBe("waiting");
     expect(stored!.opts).toMatchObject({
       attempts: DEFAULT_RETRY_POLICY.attempts,
@@ -114,7 +127,7 @@ describe("WebhookProducer against Redis", () => {
 
     expect(queues.clerk.name).toBe(WEBHOOK_QUEUE_NAMES.clerk);
     const stored = await queues.clerk.getJob(`clerk_${job.eventId}`);
-    expect(stored?.data).toEqual(job);
+    expect(stored?.data).toEqual(signWebhookJob(job, [TEST_JOB_SIGNING_KEY]));
     expect(stored?.opts.attempts).toBe(DEFAULT_RETRY_POLICY.attempts);
     expect(await totalJobs(queues, "clerk")).toBe(1);
     expect(await totalJobs(queues, "stripe")).toBe(0);
@@ -176,6 +189,160 @@ describe("WebhookProducer against Redis", () => {
     await expect(producer.enqueue(job)).resolves.toBe("duplicate");
   });
 
+  describe("when a job that fails verification holds the delivery's id", () => {
+    const KEYS = [TEST_JOB_SIGNING_KEY];
+
+    /** A real subscription delivery on the starter plan. */
+    function starterDelivery(): WebhookJob {
+      const subscription = subscriptionObject({ id: uniqueId("sub"), customerId: uniqueId("cus"), status: "active", plan: "starter" });
+      const event = stripeEvent("customer.subscription.updated", subscription);
+      return { ...stripeJob(event.id as string), objectId: subscription.id as string, payload: event };
+    }
+
+    /** What someone with write access to Redis adds: the real job's data with a higher plan. */
+    function forgedCopy(job: WebhookJob, signature: "kept" | "dropped"): Record<string, unknown> {
+      const copy = JSON.parse(JSON.stringify(signWebhookJob(job, KEYS)).replace('"lookup_key":"starter"', '"lookup_key":"business"')) as Record<string, unknown>;
+      if (signature === "dropped") delete copy.signature;
+      return copy;
+    }
+
+    const addStraightToRedis = (job: WebhookJob, data: Record<string, unknown>) =>
+      queues.stripe.add(job.type, data as WebhookJob, { jobId: webhookJobId("stripe", job.eventId), attempts: 50 });
+
+    /**
+     * A worker that holds each job until `release`, then, as the real worker does, refuses and
+     * deletes a job that fails verification (and completes the others).
+     */
+    function refusingWorker(): { release: () => void; close: () => Promise<void> } {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const connection = createWorkerConnection(testServers().redisUrl);
+      const worker = new Worker(
+        WEBHOOK_QUEUE_NAMES.stripe,
+        async (job) => {
+          await gate;
+          if (checkJobSignature(job.data, KEYS).ok) return;
+          job.opts.removeOnFail = true;
+          throw new UnrecoverableError("unauthenticated job: bad_signature");
+        },
+        { connection, prefix: queues.stripe.opts.prefix },
+      );
+      return {
+        release,
+        close: async () => {
+          await worker.close();
+          await connection.quit();
+        },
+      };
+    }
+
+    it.each(["kept", "dropped"] as const)("replaces a waiting copy with a higher plan (signature %s) by the signed delivery", async (signature) => {
+      const job = starterDelivery();
+      await addStraightToRedis(job, forgedCopy(job, signature));
+
+      await expect(producer.enqueue(job)).resolves.toBe("replaced");
+
+      const stored = await queues.stripe.getJob(webhookJobId("stripe", job.eventId));
+      expect(stored!.data).toEqual(signWebhookJob(job, KEYS));
+      expect(JSON.stringify(stored!.data)).not.toContain("business");
+      expect(stored!.opts.attempts).toBe(DEFAULT_RETRY_POLICY.attempts);
+      expect(await stored!.getState()).toBe("waiting");
+      expect(await totalJobs(queues, "stripe")).toBe(1);
+      // The replacement is the delivery's job: the next re-delivery is a duplicate of it.
+      await expect(producer.enqueue(job)).resolves.toBe("duplicate");
+    });
+
+    it("replaces a forged job in the failed set instead of retrying it", async () => {
+      const job = starterDelivery();
+      await addStraightToRedis(job, forgedCopy(job, "kept"));
+      const jobId = webhookJobId("stripe", job.eventId);
+      const workerConnection = createWorkerConnection(testServers().redisUrl);
+      const worker = new Worker(
+        WEBHOOK_QUEUE_NAMES.stripe,
+        async () => {
+          throw new UnrecoverableError("poison input");
+        },
+        { connection: workerConnection, prefix: queues.stripe.opts.prefix },
+      );
+      try {
+        await waitFor("forged job to fail", async () => (await queues.stripe.getJobState(jobId)) === "failed");
+      } finally {
+        await worker.close();
+        await workerConnection.quit();
+      }
+
+      await expect(producer.enqueue(job)).resolves.toBe("replaced");
+
+      const stored = await queues.stripe.getJob(jobId);
+      expect(await stored!.getState()).toBe("waiting");
+      expect(stored!.attemptsMade).toBe(0);
+      expect(checkJobSignature(stored!.data, KEYS)).toEqual({ ok: true });
+      expect(JSON.stringify(stored!.data)).not.toContain("business");
+    });
+
+    it("waits while a worker holds the forged job, and replaces it once the worker refused it", async () => {
+      const patient = new WebhookProducer({ ...producerOptions, timeoutMs: 10_000 });
+      const job = starterDelivery();
+      await addStraightToRedis(job, forgedCopy(job, "kept"));
+      const jobId = webhookJobId("stripe", job.eventId);
+      const worker = refusingWorker();
+      try {
+        await waitFor("forged job to be active", async () => (await queues.stripe.getJobState(jobId)) === "active");
+        let settled = false;
+        const enqueued = patient.enqueue(job).finally(() => (settled = true));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // A locked job cannot be removed: the producer neither answers duplicate nor gives up.
+        expect(settled).toBe(false);
+
+        worker.release();
+
+        await expect(enqueued).resolves.toBe("replaced");
+      } finally {
+        worker.release();
+        await worker.close();
+      }
+      const stored = await queues.stripe.getJob(jobId);
+      expect(stored!.data).toEqual(signWebhookJob(job, KEYS));
+      expect(await totalJobs(queues, "stripe")).toBe(1);
+    });
+
+    it("answers unavailable (a 503: the provider retries) while a worker holds the forged job past the timeout", async () => {
+      const job = starterDelivery();
+      await addStraightToRedis(job, forgedCopy(job, "dropped"));
+      const jobId = webhookJobId("stripe", job.eventId);
+      const worker = refusingWorker();
+      try {
+        await waitFor("forged job to be active", async () => (await queues.stripe.getJobState(jobId)) === "active");
+
+        await expect(producer.enqueue(job)).rejects.toBeInstanceOf(QueueUnavailableError);
+      } finally {
+        worker.release();
+        await worker.close();
+      }
+      // The worker deleted the forgery; the timed-out replacement may still have landed after it.
+      await waitFor("forged job to be gone", async () => {
+        const current = await queues.stripe.getJob(jobId);
+        return current === undefined || checkJobSignature(current.data, KEYS).ok;
+      });
+      // The provider's retry of the 503.
+      expect(["enqueued", "duplicate"]).toContain(await producer.enqueue(job));
+      expect((await queues.stripe.getJob(jobId))!.data).toEqual(signWebhookJob(job, KEYS));
+    });
+
+    it("takes a job signed with a key still accepted for the delivery's own job (rotation)", async () => {
+      const rotated = new WebhookProducer({ ...producerOptions, signingKeys: [TEST_JOB_SIGNING_KEY_NEXT, TEST_JOB_SIGNING_KEY] });
+      const job = starterDelivery();
+      await producer.enqueue(job);
+
+      await expect(rotated.enqueue(job)).resolves.toBe("duplicate");
+
+      const fresh = starterDelivery();
+      await rotated.enqueue(fresh);
+      const stored = await queues.stripe.getJob(webhookJobId("stripe", fresh.eventId));
+      expect(stored!.data).toEqual(signWebhookJob(fresh, [TEST_JOB_SIGNING_KEY_NEXT]));
+    });
+  });
+
   it("does not add a job for an event id BullMQ cannot store", async () => {
     const refused = producer.enqueue(stripeJob("evt_bad:id"));
     await expect(refused).rejects.toThrow(/not allowed/);
@@ -204,7 +371,7 @@ describe("WebhookProducer when Redis is unreachable", () => {
   });
 
   it("rejects with QueueUnavailableError while Redis is down and works again after it is back", async () => {
-    const producer = new WebhookProducer({ queues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY), timeoutMs: TIMEOUT_MS });
+    const producer = new WebhookProducer({ queues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY), timeoutMs: TIMEOUT_MS, signingKeys: [TEST_JOB_SIGNING_KEY] });
     const before = stripeJob();
     await expect(producer.enqueue(before)).resolves.toBe("enqueued");
 
@@ -224,7 +391,7 @@ describe("WebhookProducer when Redis is unreachable", () => {
   });
 
   it("rejects with QueueUnavailableError when Redis does not answer in time", async () => {
-    const producer = new WebhookProducer({ queues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY), timeoutMs: TIMEOUT_MS });
+    const producer = new WebhookProducer({ queues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY), timeoutMs: TIMEOUT_MS, signingKeys: [TEST_JOB_SIGNING_KEY] });
     const admin = createWorkerConnection(server.url);
     const job = stripeJob();
     try {

@@ -1,10 +1,15 @@
 import type { JobsOptions } from "bullmq";
+import { checkJobSignature, signWebhookJob, type JobSigningKeys } from "./job-signature";
+import { replaceForgedJob } from "./replace-forged-job";
 import { retryFailedJob } from "./retry-failed-job";
 import { webhookJobId, type WebhookJob } from "./webhook-job";
 import type { WebhookQueues } from "./webhook-queues";
 
-/** `enqueued`: new job; `duplicate`: already waiting, active or done; `retried`: was failed, runs again. */
-export type EnqueueOutcome = "enqueued" | "duplicate" | "retried";
+/**
+ * `enqueued`: new job; `duplicate`: already waiting, active or done; `retried`: was failed, runs
+ * again; `replaced`: a job that fails verification held the id and was replaced by this one.
+ */
+export type EnqueueOutcome = "enqueued" | "duplicate" | "retried" | "replaced";
 
 /** Redis did not confirm the job in time; the caller must not acknowledge the delivery. */
 export class QueueUnavailableError extends Error {
@@ -16,12 +21,16 @@ export interface WebhookProducerOptions {
   jobOptions: JobsOptions;
   /** Upper bound on one enqueue, so a slow Redis turns into a 503 instead of a hang. */
   timeoutMs: number;
+  /** JOB_SIGNING_KEY: every job is signed with the first; an existing job must verify under one. */
+  signingKeys: JobSigningKeys;
 }
 
 /**
  * Adds one job per provider delivery, keyed by the provider's id. Adding an existing id is a
  * no-op in BullMQ even when that job failed; a failed job is therefore retried, which is how a
- * provider's re-delivery (or an operator's replay) recovers a failed event.
+ * provider's re-delivery (or an operator's replay) recovers a failed event. Every job is signed
+ * (job-signature.ts); an existing job that fails verification is not the delivery's job but a
+ * forgery sitting on its id, and is replaced (replace-forged-job.ts).
  */
 export class WebhookProducer {
   constructor(private readonly options: WebhookProducerOptions) {}
@@ -34,10 +43,15 @@ export class WebhookProducer {
 
   private async enqueueUnbounded(data: WebhookJob, jobId: string): Promise<EnqueueOutcome> {
     const queue = this.options.queues[data.provider];
+    const signed = signWebhookJob(data, this.options.signingKeys);
     const existing = await queue.getJob(jobId);
     if (!existing) {
-      await queue.add(data.type, data, { ...this.options.jobOptions, jobId });
+      await queue.add(data.type, signed, { ...this.options.jobOptions, jobId });
       return "enqueued";
+    }
+    if (!checkJobSignature(existing.data, this.options.signingKeys).ok) {
+      await replaceForgedJob(queue, jobId, signed, this.options.jobOptions, this.options.timeoutMs);
+      return "replaced";
     }
     if ((await existing.getState()) !== "failed") return "duplicate";
     return (await retryFailedJob(existing)) ? "retried" : "duplicate";

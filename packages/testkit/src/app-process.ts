@@ -3,6 +3,7 @@ import { createWriteStream, mkdtempSync, type WriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "./free-port";
+import { TEST_JOB_SIGNING_KEY } from "./test-secrets";
 import { waitFor } from "./wait-for";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -65,7 +66,7 @@ export class AppProcess {
         ? { RECEIVER_PORT: String(port), RECEIVER_OPS_PORT: env.RECEIVER_OPS_PORT ?? String(await freePort()) }
         : { WORKER_PORT: String(port) };
     const child = spawn(process.execPath, [path.join(REPO_ROOT, "apps", name, "dist", "main.js")], {
-      env: { ...process.env, LOG_LEVEL: "info", ...env, ...portVariables },
+      env: { ...process.env, LOG_LEVEL: "info", JOB_SIGNING_KEY: TEST_JOB_SIGNING_KEY, ...env, ...portVariables },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const opsPort = name === "receiver" ? Number(portVariables.RECEIVER_OPS_PORT) : port;

@@ -3,6 +3,8 @@ export { signClerk } from "./sign-clerk";
 export {
   TEST_CLERK_SECRET,
   TEST_CLERK_SECRET_NEXT,
+  TEST_JOB_SIGNING_KEY,
+  TEST_JOB_SIGNING_KEY_NEXT,
   TEST_STRIPE_SECRET,
   TEST_STRIPE_SECRET_NEXT,
 } from "./test-secrets";

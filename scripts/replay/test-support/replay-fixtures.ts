@@ -12,7 +12,7 @@ import {
   type WebhookProvider,
   type WebhookQueues,
 } from "@wh/queue";
-import { clerkUserEvent, stripeEvent, subscriptionObject, testServers, uniqueId, waitFor } from "@wh/testkit";
+import { clerkUserEvent, stripeEvent, subscriptionObject, TEST_JOB_SIGNING_KEY, testServers, uniqueId, waitFor } from "@wh/testkit";
 import { UnrecoverableError, Worker } from "bullmq";
 
 /**
@@ -125,7 +125,7 @@ export async function addFailedJob(queues: WebhookQueues, job: WebhookJob): Prom
 
 /** Adds the delivery's job as the receiver does; it waits, since no worker runs in these tests. */
 export async function addQueuedJob(queues: WebhookQueues, job: WebhookJob): Promise<void> {
-  const producer = new WebhookProducer({ queues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY), timeoutMs: 5_000 });
+  const producer = new WebhookProducer({ queues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY), timeoutMs: 5_000, signingKeys: [TEST_JOB_SIGNING_KEY] });
   if ((await producer.enqueue(job)) !== "enqueued") throw new Error(`job of ${job.eventId} was already there`);
 }
 

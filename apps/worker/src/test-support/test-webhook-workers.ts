@@ -10,7 +10,7 @@ import {
   type RetryPolicy,
   type WebhookQueues,
 } from "@wh/queue";
-import { testServers, uniqueQueuePrefix } from "@wh/testkit";
+import { TEST_JOB_SIGNING_KEY, testServers, uniqueQueuePrefix } from "@wh/testkit";
 import { startWebhookWorkers, type WebhookWorkerSettings } from "../start-webhook-workers";
 import type { WorkerMetrics } from "../worker-metrics";
 
@@ -37,7 +37,7 @@ export async function startTestWebhookWorkers(options: {
   const producerRedis = createProducerConnection(redisUrl);
   const workerRedis = createWorkerConnection(redisUrl);
   const queues = createWebhookQueues(producerRedis, prefix);
-  const producer = new WebhookProducer({ queues, jobOptions: webhookJobOptions(options.retryPolicy), timeoutMs: 2_000 });
+  const producer = new WebhookProducer({ queues, jobOptions: webhookJobOptions(options.retryPolicy), timeoutMs: 2_000, signingKeys: [TEST_JOB_SIGNING_KEY] });
   const workers = startWebhookWorkers(
     {
       connection: workerRedis,
@@ -46,6 +46,7 @@ export async function startTestWebhookWorkers(options: {
       stalledIntervalMs: 30_000,
       maxStalledCount: 1,
       stripeLivemode: false,
+      signingKeys: [TEST_JOB_SIGNING_KEY],
       ...options.settings,
     },
     { prisma: options.prisma, log: options.log, metrics: options.metrics },
