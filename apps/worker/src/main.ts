@@ -6,6 +6,7 @@ import { loadWorkerEnv } from "./env";
 import { scheduleSettingsFromEnv, startSchedules } from "./schedules/start-schedules";
 import { startWebhookWorkers } from "./start-webhook-workers";
 import { createWorkerMetrics } from "./worker-metrics";
+import { workerReadiness } from "./worker-readiness";
 
 async function main(): Promise<void> {
   const env = loadWorkerEnv();
@@ -31,10 +32,7 @@ async function main(): Promise<void> {
   const schedules = await startSchedules(scheduleSettingsFromEnv(env, redis), { prisma, log });
   const ops = opsEndpoints({
     registry: metrics.registry,
-    isReady: async () => {
-      await prisma.$queryRaw`SELECT 1`;
-      return (await redis.ping()) === "PONG";
-    },
+    isReady: workerReadiness({ prisma, redis, workers }),
   });
   const health = await listen(
     (req, res) => {
