@@ -1,4 +1,4 @@
-import { createMigratedDatabase, type MigratedDatabase, type PrismaClient, type Tx } from "@wh/db";
+import { createMigratedDatabase, type MigratedDatabase, type PrismaClient } from "@wh/db";
 import { testServers, waitFor } from "@wh/testkit";
 import { calendarMonthUtc, type BillingPeriod } from "./billing-period";
 import { closeEndedPeriods, closeUsagePeriod, type ClosePeriodsOptions } from "./close-usage-periods";
@@ -6,7 +6,7 @@ import { PLANS } from "./plan-catalog";
 import type { UsageOutcome } from "./plan-decision";
 import { PlanValidator } from "./plan-validator";
 import { periodLockKey } from "./usage-periods";
-import { at, createUser, type TestUser } from "./test-support/billing-fixtures";
+import { at, createUser, holdTransaction, type TestUser } from "./test-support/billing-fixtures";
 
 /**
  * The monthly reset closes a period for every user at once, so each test runs on a migrated
@@ -52,36 +52,6 @@ async function totals(period: BillingPeriod): Promise<Record<string, number>> {
 }
 
 const periodRow = (period: BillingPeriod) => prisma.usagePeriod.findUnique({ where: { periodStart: period.start } });
-
-/** A transaction the test keeps open (as an in-flight request would) until it calls commit(). */
-async function holdTransaction(work: (tx: Tx) => Promise<void>): Promise<{ commit(): Promise<void> }> {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let ready!: () => void;
-  let failed!: (error: unknown) => void;
-  const isReady = new Promise<void>((resolve, reject) => {
-    ready = resolve;
-    failed = reject;
-  });
-  const transaction = prisma.$transaction(
-    async (tx) => {
-      await work(tx);
-      ready();
-      await released;
-    },
-    { timeout: 60_000 },
-  );
-  transaction.catch(failed);
-  await isReady;
-  return {
-    async commit() {
-      release();
-      await transaction;
-    },
-  };
-}
 
 /** Until `count` backends of this database wait on a lock of the given kind (pg_stat_activity.wait_event). */
 async function waitForBlocked(what: string, waitEvent: "advisory" | "transactionid", count: number): Promise<void> {
@@ -224,7 +194,7 @@ describe("closing a usage period", () => {
   it("waits for an increment still counting in the period, and includes it in the totals", async () => {
     const user = await createUser(prisma, { plan: "starter" });
     // An increment in flight: it holds the period's shared lock and has written, not committed.
-    const inFlight = await holdTransaction(async (tx) => {
+    const inFlight = await holdTransaction(prisma, async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(hashtextextended(${periodLockKey(NOV)}::text, 0))`;
       await tx.$executeRaw`
         INSERT INTO usage_counters (user_id, metric, period_start, used, updated_at)
@@ -244,7 +214,7 @@ describe("closing a usage period", () => {
     const other = await createUser(prisma, { plan: "starter" });
     await use(other, at("2026-11-10T00:00:00Z"), "searches", 4);
     // An increment in December, in flight while the reset opens December for everyone.
-    const decemberIncrement = await holdTransaction(async (tx) => {
+    const decemberIncrement = await holdTransaction(prisma, async (tx) => {
       await tx.$executeRaw`
         INSERT INTO usage_counters (user_id, metric, period_start, used, updated_at)
         VALUES (${busy.id}::uuid, 'searches', ${DEC.start.toISOString()}::timestamptz, 5, now())`;
