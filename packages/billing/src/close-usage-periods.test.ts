@@ -244,6 +244,21 @@ describe("closing a usage period", () => {
     });
   });
 
+  it("finishes a close that stopped after marking the period, which meanwhile counted nothing more", async () => {
+    const user = await createUser(prisma, { plan: "starter" });
+    await use(user, at("2026-11-10T00:00:00Z"), "searches", 3);
+    // A run marked November closing and stopped (a crash) before any batch.
+    await prisma.usagePeriod.update({ where: { periodStart: NOV.start }, data: { closingAt: new Date() } });
+
+    const late = await meterAt(new Date(NOV.end.getTime() - 1)).recordUsage({ clerkUserId: user.clerkUserId, metric: "searches" });
+    const [result] = await closeEndedPeriods(prisma, DEC.start, OPTIONS);
+
+    expect(late).toMatchObject({ status: "granted", receipt: { periodStart: DEC.start.toISOString(), used: 1 } });
+    expect(result).toMatchObject({ periodStart: NOV.start.toISOString(), outcome: "closed" });
+    expect(await totals(NOV)).toEqual({ [`${user.id}/searches`]: 3, [`${user.id}/exports`]: 0 });
+    expect(await counters(DEC)).toEqual({ [`${user.id}/searches`]: 1, [`${user.id}/exports`]: 0 });
+  });
+
   it("counts an increment stamped in a closed period in the next one", async () => {
     const user = await createUser(prisma, { plan: "starter" });
     await closeEndedPeriods(prisma, DEC.start, OPTIONS);
