@@ -6,6 +6,7 @@ import { loadWorkerEnv } from "./env";
 import { scheduleSettingsFromEnv, startSchedules } from "./schedules/start-schedules";
 import { startWebhookWorkers } from "./start-webhook-workers";
 import { createWorkerMetrics } from "./worker-metrics";
+import { workerReadiness } from "./worker-readiness";
 
 async function main(): Promise<void> {
   const env = loadWorkerEnv();
@@ -37,10 +38,7 @@ async function main(): Promise<void> {
   const schedules = await startSchedules(scheduleSettingsFromEnv(env, redis), { prisma, log });
   const ops = opsEndpoints({
     registry: metrics.registry,
-    isReady: async () => {
-      await prisma.$queryRaw`SELECT 1`;
-      return (await redis.ping()) === "PONG";
-    },
+    isReady: workerReadiness({ prisma, redis, workers }),
   });
   const health = await listen(opsListener(ops), env.WORKER_PORT, env.WORKER_HOST);
   log.info({ port: boundPort(health), concurrency: env.WORKER_CONCURRENCY, queues: workers.map((w) => w.name) }, "worker started");

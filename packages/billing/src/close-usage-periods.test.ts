@@ -1,4 +1,4 @@
-import { createMigratedDatabase, type MigratedDatabase, type PrismaClient, type Tx } from "@wh/db";
+import { createMigratedDatabase, type MigratedDatabase, type PrismaClient } from "@wh/db";
 import { testServers, waitFor } from "@wh/testkit";
 import { calendarMonthUtc, type BillingPeriod } from "./billing-period";
 import { closeEndedPeriods, closeUsagePeriod, type ClosePeriodsOptions } from "./close-usage-periods";
@@ -6,7 +6,7 @@ import { PLANS } from "./plan-catalog";
 import type { UsageOutcome } from "./plan-decision";
 import { PlanValidator } from "./plan-validator";
 import { periodLockKey } from "./usage-periods";
-import { at, createUser, type TestUser } from "./test-support/billing-fixtures";
+import { at, createUser, holdTransaction, type TestUser } from "./test-support/billing-fixtures";
 
 /**
  * The monthly reset closes a period for every user at once, so each test runs on a migrated
@@ -52,36 +52,6 @@ async function totals(period: BillingPeriod): Promise<Record<string, number>> {
 }
 
 const periodRow = (period: BillingPeriod) => prisma.usagePeriod.findUnique({ where: { periodStart: period.start } });
-
-/** A transaction the test keeps open (as an in-flight request would) until it calls commit(). */
-async function holdTransaction(work: (tx: Tx) => Promise<void>): Promise<{ commit(): Promise<void> }> {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let ready!: () => void;
-  let failed!: (error: unknown) => void;
-  const isReady = new Promise<void>((resolve, reject) => {
-    ready = resolve;
-    failed = reject;
-  });
-  const transaction = prisma.$transaction(
-    async (tx) => {
-      await work(tx);
-      ready();
-      await released;
-    },
-    { timeout: 60_000 },
-  );
-  transaction.catch(failed);
-  await isReady;
-  return {
-    async commit() {
-      release();
-      await transaction;
-    },
-  };
-}
 
 /** Until `count` backends of this database wait on a lock of the given kind (pg_stat_activity.wait_event). */
 async function waitForBlocked(what: string, waitEvent: "advisory" | "transactionid", count: number): Promise<void> {
@@ -224,7 +194,7 @@ describe("closing a usage period", () => {
   it("waits for an increment still counting in the period, and includes it in the totals", async () => {
     const user = await createUser(prisma, { plan: "starter" });
     // An increment in flight: it holds the period's shared lock and has written, not committed.
-    const inFlight = await holdTransaction(async (tx) => {
+    const inFlight = await holdTransaction(prisma, async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(hashtextextended(${periodLockKey(NOV)}::text, 0))`;
       await tx.$executeRaw`
         INSERT INTO usage_counters (user_id, metric, period_start, used, updated_at)
@@ -244,19 +214,17 @@ describe("closing a usage period", () => {
     const other = await createUser(prisma, { plan: "starter" });
     await use(other, at("2026-11-10T00:00:00Z"), "searches", 4);
     // An increment in December, in flight while the reset opens December for everyone.
-    const decemberIncrement = await holdTransaction(async (tx) => {
+    const decemberIncrement = await holdTransaction(prisma, async (tx) => {
       await tx.$executeRaw`
         INSERT INTO usage_counters (user_id, metric, period_start, used, updated_at)
         VALUES (${busy.id}::uuid, 'searches', ${DEC.start.toISOString()}::timestamptz, 5, now())`;
     });
     const reset = closeEndedPeriods(prisma, DEC.start, OPTIONS);
-    // The reset has written November's totals and waits to open December over the in-flight row,
-    // still holding November's exclusive lock.
+    // November is marked closing; the reset's batch waits to open December over the in-flight row.
     await waitForBlocked("the reset to wait on the in-flight December row", "transactionid", 1);
 
-    // Meanwhile a request whose clock still says November arrives: it has to wait for the reset.
+    // Meanwhile a request whose clock still says November arrives: it counts in December.
     const lateNovember = meterAt(new Date(NOV.end.getTime() - 1)).recordUsage({ clerkUserId: other.clerkUserId, metric: "searches" });
-    await waitForBlocked("the November increment to wait for the reset", "advisory", 1);
     await decemberIncrement.commit();
     const [late] = await Promise.all([lateNovember, reset]);
 
@@ -274,6 +242,21 @@ describe("closing a usage period", () => {
       [`${other.id}/searches`]: 1,
       [`${other.id}/exports`]: 0,
     });
+  });
+
+  it("finishes a close that stopped after marking the period, which meanwhile counted nothing more", async () => {
+    const user = await createUser(prisma, { plan: "starter" });
+    await use(user, at("2026-11-10T00:00:00Z"), "searches", 3);
+    // A run marked November closing and stopped (a crash) before any batch.
+    await prisma.usagePeriod.update({ where: { periodStart: NOV.start }, data: { closingAt: new Date() } });
+
+    const late = await meterAt(new Date(NOV.end.getTime() - 1)).recordUsage({ clerkUserId: user.clerkUserId, metric: "searches" });
+    const [result] = await closeEndedPeriods(prisma, DEC.start, OPTIONS);
+
+    expect(late).toMatchObject({ status: "granted", receipt: { periodStart: DEC.start.toISOString(), used: 1 } });
+    expect(result).toMatchObject({ periodStart: NOV.start.toISOString(), outcome: "closed" });
+    expect(await totals(NOV)).toEqual({ [`${user.id}/searches`]: 3, [`${user.id}/exports`]: 0 });
+    expect(await counters(DEC)).toEqual({ [`${user.id}/searches`]: 1, [`${user.id}/exports`]: 0 });
   });
 
   it("counts an increment stamped in a closed period in the next one", async () => {
@@ -342,5 +325,69 @@ describe("catching up on missed resets", () => {
     const december = await meterAt(at("2026-12-01T00:00:01Z")).recordUsage({ clerkUserId: user.clerkUserId, metric: "exports", amount: limit });
     expect(december).toMatchObject({ status: "granted", receipt: { used: limit, remaining: 0 } });
     expect(await totals(NOV)).toMatchObject({ [`${user.id}/exports`]: limit });
+  });
+});
+
+describe("closing a period while usage is counted", () => {
+  const USERS = 10_000;
+  const INCREMENTS = 200;
+  const WAVE = 10;
+  /** The dashboard's default USAGE_DECISION_TIMEOUT_MS: what a caller of POST /v1/usage gets. */
+  const DECISION_TIMEOUT_MS = 2_000;
+
+  it("answers every increment, loses none, and writes exact totals for 10,000 users", async () => {
+    const prefix = `close_load_${Date.now()}_`;
+    await prisma.$executeRaw`
+      INSERT INTO users (id, clerk_user_id, current_plan, updated_at)
+      SELECT gen_random_uuid(), ${prefix} || g, 'pro', now() FROM generate_series(1, ${USERS}::int) AS g`;
+    const active = Array.from({ length: 50 }, (_, i) => `${prefix}${i + 1}`);
+    const lastMsOfNov = new Date(NOV.end.getTime() - 1);
+    const meters = [lastMsOfNov, DEC.start].map(
+      (now) => new PlanValidator({ prisma, timeoutMs: DECISION_TIMEOUT_MS, clock: () => now }),
+    );
+
+    let closeSettled = false;
+    const close = closeEndedPeriods(prisma, DEC.start, OPTIONS).finally(() => {
+      closeSettled = true;
+    });
+    const outcomes: UsageOutcome[] = [];
+    let wavesDuringClose = 0;
+    for (let sent = 0; sent < INCREMENTS; sent += WAVE) {
+      if (!closeSettled) wavesDuringClose += 1;
+      const wave = Array.from({ length: WAVE }, (_, i) => {
+        const n = sent + i;
+        return meters[n % 2]!.recordUsage({ clerkUserId: active[n % active.length]!, metric: "searches" });
+      });
+      outcomes.push(...(await Promise.all(wave)));
+    }
+    const [result] = await close;
+
+    // The premise: increments ran while the period was being closed.
+    expect(wavesDuringClose).toBeGreaterThan(0);
+    expect(result).toMatchObject({ periodStart: NOV.start.toISOString(), outcome: "closed", totals: 2 * USERS });
+    expect(outcomes.filter((outcome) => outcome.status !== "granted")).toEqual([]);
+
+    const [check] = await prisma.$queryRaw<Record<string, number>[]>`
+      SELECT
+        (SELECT coalesce(sum(used), 0)::int FROM usage_counters WHERE period_start IN (${NOV.start}, ${DEC.start})) AS counted,
+        (SELECT count(*)::int FROM usage_period_totals WHERE period_start = ${NOV.start}) AS totals,
+        (SELECT count(*)::int FROM usage_period_totals t
+           LEFT JOIN usage_counters c ON c.user_id = t.user_id AND c.metric = t.metric AND c.period_start = t.period_start
+           WHERE t.period_start = ${NOV.start} AND t.used <> coalesce(c.used, 0)) AS wrong_totals,
+        (SELECT count(*)::int FROM usage_counters c
+           WHERE c.period_start = ${NOV.start} AND NOT EXISTS (
+             SELECT 1 FROM usage_period_totals t
+             WHERE t.user_id = c.user_id AND t.metric = c.metric AND t.period_start = c.period_start)) AS missing_totals,
+        (SELECT count(*)::int FROM usage_counters WHERE period_start = ${DEC.start}) AS december_counters`;
+    expect(check).toEqual({
+      // None lost: every grant is in November or December.
+      counted: INCREMENTS,
+      // Exact: one total per user and metric, each the final November counter (zero when unused).
+      totals: 2 * USERS,
+      wrong_totals: 0,
+      missing_totals: 0,
+      // Every user with a plan has both December counters.
+      december_counters: 2 * USERS,
+    });
   });
 });

@@ -7,8 +7,10 @@ import { ensurePeriodRow, periodLockKey } from "./usage-periods";
 export interface ClosePeriodsOptions {
   /** Recorded in usage_periods.closed_by: the scheduler job id, or `startup`. */
   closedBy: string;
-  /** Budget of one period's transaction. */
+  /** Budget of each transaction of a close: the mark, each batch. */
   timeoutMs: number;
+  /** Users per batch statement of a close; 500 by default. */
+  batchSize?: number;
   periodPolicy?: PeriodPolicy;
   catalog?: PlanCatalog;
 }
@@ -24,13 +26,16 @@ export interface PeriodCloseResult {
   opened: number;
 }
 
+const DEFAULT_BATCH_SIZE = 500;
+
 /** A bound on one call, so a wrong clock cannot make it walk through centuries. */
 const MAX_PERIODS_PER_CALL = 240;
 
 /**
  * Closes every period whose end is at or before `through` and that is not closed yet, oldest
- * first, each in a transaction of its own. This is the monthly reset and its catch-up at once:
- * the scheduled run passes its scheduled time (or later), a starting worker passes its clock.
+ * first, each in short transactions of its own (closeUsagePeriod). This is the monthly reset and
+ * its catch-up at once: the scheduled run passes its scheduled time (or later), a starting worker
+ * passes its clock.
  * Idempotent: a period is closed once, whoever calls, however often, and however late.
  */
 export async function closeEndedPeriods(
@@ -71,15 +76,36 @@ async function firstPeriodToClose(prisma: PrismaClient, policy: PeriodPolicy, th
 }
 
 /**
- * Closes one period, once. In one transaction:
- * 1. the exclusive lock on the period's key waits for increments already counting in it and
- *    holds back new ones (they find it closed afterwards and count in the next period);
- * 2. the period's row is locked; if it is closed already, nothing happens;
- * 3. the period-close record gets each user's final total per metric: every counter of the
- *    period, and a zero for users with a plan who used nothing;
- * 4. the next period is opened: its row, and a zero counter per metric for every user with a
- *    plan. ON CONFLICT DO NOTHING: a counter an increment already created there is kept as it is;
- * 5. the period is marked closed.
+ * Closes one period, once, in short steps, so `POST /v1/usage` never waits behind a close for
+ * longer than one batch statement:
+ *
+ * 1. Mark (one transaction of milliseconds): the exclusive lock on the period's key, the period's
+ *    row FOR UPDATE; closed already → nothing to do; else `closing_at` is set (kept when an
+ *    earlier run set it and stopped), and the next period's row is created. Commit.
+ * 2. Batches of `batchSize` users (by id), each one statement in its own transaction: the
+ *    period-close record gets each user's final total per metric (every counter of the period,
+ *    and a zero for users with a plan who used nothing), and the next period gets a zero counter
+ *    per metric for every user with a plan. ON CONFLICT DO NOTHING on both: a row already there
+ *    (an earlier or concurrent run's total, an increment's counter) is kept as it is.
+ * 3. `closed_at` is set; the run whose UPDATE set it reports `closed`, any other `already_closed`.
+ *
+ * Why the totals are exact although increments keep running throughout:
+ * - An increment holds the period's *shared* lock from before it reads `closing_at` until it
+ *   commits (usage-periods.ts). The mark's exclusive lock is granted only after every increment
+ *   that holds the shared lock has committed or rolled back, and it is held until the mark
+ *   commits. An increment that asks for the shared lock later gets it after that commit, and its
+ *   next statement (a new snapshot, read committed) sees `closing_at` and counts in the next
+ *   period instead. So once the mark has committed, no transaction writes this period's counters
+ *   again: they are final.
+ * - Every batch statement starts after the mark committed, so its snapshot holds those final
+ *   counters: each total it writes is the final value, whichever run writes it and however often.
+ * - Next-period counters are only ever created with 0 or added to, never overwritten: an
+ *   increment that came first keeps its usage; one that comes later adds to the zero row. A batch
+ *   holds its uncommitted rows for the length of one statement, which is all an increment of a
+ *   user in that batch may wait.
+ * - A run that stops half-way leaves `closing_at` set and `closed_at` NULL: the period stays
+ *   closed to increments, and the next run (or the scheduler's catch-up) finishes the batches,
+ *   which write only what is missing.
  * Counters are never reset or deleted: the history stays queryable.
  */
 export async function closeUsagePeriod(
@@ -89,45 +115,72 @@ export async function closeUsagePeriod(
 ): Promise<PeriodCloseResult> {
   const policy = options.periodPolicy ?? calendarMonthUtc;
   const catalog = options.catalog ?? PLANS;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const metrics = [...METERED_METRICS];
   const plans = PLAN_IDS.filter((id) => catalog[id] !== undefined);
   const start = iso(period.start);
   const next = policy.next(period);
   const result = { periodStart: start, periodEnd: iso(period.end), totals: 0, opened: 0 };
 
-  return boundedTransaction(prisma, options.timeoutMs, async (tx) => {
+  const marked = await boundedTransaction(prisma, options.timeoutMs, async (tx) => {
     await lockKey(tx, periodLockKey(period));
     await ensurePeriodRow(tx, period);
     const [row] = await tx.$queryRaw<{ closed_at: Date | null }[]>`
       SELECT closed_at FROM usage_periods WHERE period_start = ${start}::timestamptz FOR UPDATE`;
-    if (row?.closed_at) return { ...result, outcome: "already_closed" as const };
-
-    const totals = await tx.$executeRaw`
-      INSERT INTO usage_period_totals (user_id, period_start, metric, used)
-      SELECT c.user_id, c.period_start, c.metric, c.used
-      FROM usage_counters c
-      WHERE c.period_start = ${start}::timestamptz
-      UNION ALL
-      SELECT u.id, ${start}::timestamptz, m.metric, 0
-      FROM users u CROSS JOIN unnest(${metrics}::text[]) AS m(metric)
-      WHERE u.current_plan = ANY(${plans}::text[]) AND u.deleted_at IS NULL
-        AND NOT EXISTS (
-          SELECT 1 FROM usage_counters c
-          WHERE c.user_id = u.id AND c.metric = m.metric AND c.period_start = ${start}::timestamptz
-        )
-      ON CONFLICT DO NOTHING`;
-
-    await ensurePeriodRow(tx, next);
-    const opened = await tx.$executeRaw`
-      INSERT INTO usage_counters (user_id, metric, period_start, used, updated_at)
-      SELECT u.id, m.metric, ${iso(next.start)}::timestamptz, 0, now()
-      FROM users u CROSS JOIN unnest(${metrics}::text[]) AS m(metric)
-      WHERE u.current_plan = ANY(${plans}::text[]) AND u.deleted_at IS NULL
-      ON CONFLICT (user_id, metric, period_start) DO NOTHING`;
-
+    if (row?.closed_at) return false;
     await tx.$executeRaw`
-      UPDATE usage_periods SET closed_at = now(), closed_by = ${options.closedBy}::text
-      WHERE period_start = ${start}::timestamptz`;
-    return { ...result, outcome: "closed" as const, totals, opened };
+      UPDATE usage_periods SET closing_at = coalesce(closing_at, now()) WHERE period_start = ${start}::timestamptz`;
+    await ensurePeriodRow(tx, next);
+    return true;
   });
+  if (!marked) return { ...result, outcome: "already_closed" };
+
+  let after = "00000000-0000-0000-0000-000000000000";
+  for (;;) {
+    const [batch] = await boundedTransaction(prisma, options.timeoutMs, (tx) => tx.$queryRaw<CloseBatch[]>`
+      WITH batch AS (
+        SELECT id, (current_plan = ANY(${plans}::text[]) AND deleted_at IS NULL) AS has_plan
+        FROM users WHERE id > ${after}::uuid ORDER BY id LIMIT ${batchSize}::int
+      ), totals AS (
+        INSERT INTO usage_period_totals (user_id, period_start, metric, used)
+        SELECT c.user_id, c.period_start, c.metric, c.used
+        FROM usage_counters c JOIN batch b ON b.id = c.user_id
+        WHERE c.period_start = ${start}::timestamptz
+        UNION ALL
+        SELECT b.id, ${start}::timestamptz, m.metric, 0
+        FROM batch b CROSS JOIN unnest(${metrics}::text[]) AS m(metric)
+        WHERE b.has_plan AND NOT EXISTS (
+          SELECT 1 FROM usage_counters c
+          WHERE c.user_id = b.id AND c.metric = m.metric AND c.period_start = ${start}::timestamptz
+        )
+        ON CONFLICT DO NOTHING
+        RETURNING 1
+      ), opened AS (
+        INSERT INTO usage_counters (user_id, metric, period_start, used, updated_at)
+        SELECT b.id, m.metric, ${iso(next.start)}::timestamptz, 0, now()
+        FROM batch b CROSS JOIN unnest(${metrics}::text[]) AS m(metric)
+        WHERE b.has_plan
+        ON CONFLICT (user_id, metric, period_start) DO NOTHING
+        RETURNING 1
+      )
+      SELECT (SELECT id::text FROM batch ORDER BY id DESC LIMIT 1) AS last_user_id,
+             (SELECT count(*) FROM totals)::int AS totals,
+             (SELECT count(*) FROM opened)::int AS opened`);
+    if (!batch?.last_user_id) break;
+    result.totals += batch.totals;
+    result.opened += batch.opened;
+    after = batch.last_user_id;
+  }
+
+  const closed = await prisma.$executeRaw`
+    UPDATE usage_periods SET closed_at = now(), closed_by = ${options.closedBy}::text
+    WHERE period_start = ${start}::timestamptz AND closed_at IS NULL`;
+  return { ...result, outcome: closed === 1 ? "closed" : "already_closed" };
+}
+
+interface CloseBatch {
+  /** The greatest user id of the batch; NULL when no user was left. */
+  last_user_id: string | null;
+  totals: number;
+  opened: number;
 }

@@ -9,7 +9,9 @@ import type { PlanId } from "./plan-catalog";
  * - `unknown_plan`: `current_plan` names no plan of the catalog (a price without a known lookup_key).
  * - `unknown_metric` / `unknown_resource`: the catalog has no such feature.
  * - `limit_reached`: the period's usage (or the holding) would exceed the plan's limit.
- * - `unavailable`: the database failed or did not answer in time; nobody can tell, so no.
+ * - `unavailable`: the database failed or did not answer in time; nobody can tell, so no. When the
+ *   deadline passed, an increment may still commit afterwards (its transaction ends on Postgres's
+ *   clock, not the caller's): a retry with the same Idempotency-Key answers what really happened.
  */
 export type DenyReason =
   | "unknown_user"

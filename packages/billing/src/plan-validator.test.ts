@@ -1,11 +1,12 @@
 import { createPrismaClient, type PrismaClient } from "@wh/db";
-import { freePort, testServers, uniqueId } from "@wh/testkit";
+import { setTimeout as sleep } from "node:timers/promises";
+import { freePort, testServers, uniqueId, waitFor } from "@wh/testkit";
 import { calendarMonthUtc } from "./billing-period";
 import { PLANS } from "./plan-catalog";
 import type { UsageOutcome } from "./plan-decision";
 import { MAX_USAGE_AMOUNT, PlanValidator } from "./plan-validator";
 import { periodLockKey } from "./usage-periods";
-import { createUser, deletePeriodsOfYear, deleteUsers, privateYear, type TestUser } from "./test-support/billing-fixtures";
+import { createUser, deletePeriodsOfYear, deleteUsers, holdTransaction, privateYear, type TestUser } from "./test-support/billing-fixtures";
 
 /**
  * Against the shared Postgres, on users of its own. The clock sits in a year of this file's own,
@@ -250,6 +251,40 @@ describe("PlanValidator idempotency keys", () => {
       status: "granted",
       replayed: false,
     });
+  });
+
+  it("answers a retry with the true outcome when the first request's commit landed after its 503", async () => {
+    const { clerkUserId, id } = await user("starter");
+    const key = uniqueId("idem");
+    const timeoutMs = 2_000;
+    // The first request's client has one connection, busy elsewhere: its transaction starts late.
+    const slow = createPrismaClient({ databaseUrl: testServers().databaseUrl, poolMax: 1 });
+    try {
+      const busy = await holdTransaction(slow, async (tx) => {
+        await tx.$queryRaw`SELECT 1`;
+      });
+      // Another connection holds the counter's row, so the increment waits there until released.
+      const rowHolder = await holdTransaction(prisma, async (tx) => {
+        await tx.$executeRaw`
+          INSERT INTO usage_counters (user_id, metric, period_start, used, updated_at)
+          VALUES (${id}::uuid, 'searches', ${MAY.start.toISOString()}::timestamptz, 0, now())`;
+      });
+      const first = validator({ client: slow, timeoutMs }).recordUsage({ clerkUserId, metric: "searches", amount: 3, idempotencyKey: key });
+      // Half the budget in the pool (setup only: no assertion depends on it), then the transaction runs.
+      await sleep(timeoutMs / 2);
+      await busy.commit();
+
+      expect(await first).toMatchObject({ status: "denied", reason: "unavailable" });
+      // The caller got its 503; the increment still waits on the row, then commits.
+      await rowHolder.commit();
+      await waitFor("the late increment to commit", async () => (await counter(id)) === 3);
+
+      const retry = await validator().recordUsage({ clerkUserId, metric: "searches", amount: 3, idempotencyKey: key });
+      expect(retry).toMatchObject({ status: "granted", replayed: true, receipt: { used: 3 } });
+      expect(await counter(id)).toBe(3);
+    } finally {
+      await slow.$disconnect();
+    }
   });
 
   it("forgets a key once it has expired (24 h by default) and counts the request again", async () => {

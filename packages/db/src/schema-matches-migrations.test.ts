@@ -462,6 +462,7 @@ describe("the generated Prisma client on the migrated database", () => {
       data: {
         periodStart,
         periodEnd: at("2026-05-01T00:00:00.000Z"),
+        closingAt: at("2026-05-01T00:00:00.567Z"),
         closedAt: at("2026-05-01T00:00:01.234Z"),
         closedBy: "startup",
         totals: { create: [{ userId, metric: "searches", used: 42 }, { userId, metric: "exports", used: 0 }] },

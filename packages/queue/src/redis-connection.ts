@@ -6,6 +6,8 @@ import IORedis, { type Redis } from "ioredis";
  */
 export function createProducerConnection(url: string): Redis {
   return new IORedis(url, {
+    // After a failover: reconnect, and fail this command (the provider retries after a 503).
+    reconnectOnError: isReadonlyError,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
@@ -18,5 +20,16 @@ export function createWorkerConnection(url: string): Redis {
   return new IORedis(url, {
     maxRetriesPerRequest: null,
     retryStrategy: (times) => Math.min(times * 500, 5_000),
+    // After a failover: reconnect, and send the command again (2) on the new connection.
+    reconnectOnError: (error) => (isReadonlyError(error) ? 2 : false),
   });
+}
+
+/**
+ * After a failover the old primary, now a replica, refuses every write with `READONLY` on the
+ * connections still open to it; only a new connection (the endpoint's name now leads to the new
+ * primary) can write again. ioredis keeps the connection unless told to reconnect.
+ */
+function isReadonlyError(error: Error): boolean {
+  return error.message.startsWith("READONLY");
 }

@@ -8,8 +8,11 @@ import {
   webhookJobOptions,
   WebhookProducer,
   type RetryPolicy,
+  type WebhookJob,
   type WebhookQueues,
 } from "@wh/queue";
+import type { Worker } from "bullmq";
+import type { Redis } from "ioredis";
 import { TEST_JOB_SIGNING_KEY, testServers, uniqueQueuePrefix } from "@wh/testkit";
 import { startWebhookWorkers, type WebhookWorkerSettings } from "../start-webhook-workers";
 import type { WorkerMetrics } from "../worker-metrics";
@@ -17,6 +20,10 @@ import type { WorkerMetrics } from "../worker-metrics";
 export interface TestWebhookWorkers {
   queues: WebhookQueues;
   producer: WebhookProducer;
+  /** One per provider queue, as startWebhookWorkers returns them. */
+  workers: Worker<WebhookJob>[];
+  /** The workers' Redis connection. */
+  workerRedis: Redis;
   /** Closes the workers (at once with `force`), removes the queues' keys, closes the connections. */
   close(options?: { force?: boolean }): Promise<void>;
 }
@@ -55,6 +62,8 @@ export async function startTestWebhookWorkers(options: {
   return {
     queues,
     producer,
+    workers,
+    workerRedis,
     async close({ force = false } = {}) {
       await Promise.all(workers.map((worker) => worker.close(force)));
       await Promise.all(Object.values(queues).map((queue) => queue.obliterate({ force: true })));

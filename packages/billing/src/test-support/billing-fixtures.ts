@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@wh/db";
+import type { PrismaClient, Tx } from "@wh/db";
 import { uniqueId } from "@wh/testkit";
 
 export interface TestUser {
@@ -44,4 +44,34 @@ export async function deletePeriodsOfYear(prisma: PrismaClient, year: number): P
   await prisma.usagePeriod.deleteMany({
     where: { periodStart: { gte: new Date(Date.UTC(year, 0, 1)), lt: new Date(Date.UTC(year + 1, 0, 1)) } },
   });
+}
+
+/** A transaction the test keeps open (as an in-flight request would) until it calls commit(). */
+export async function holdTransaction(prisma: PrismaClient, work: (tx: Tx) => Promise<void>): Promise<{ commit(): Promise<void> }> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let ready!: () => void;
+  let failed!: (error: unknown) => void;
+  const isReady = new Promise<void>((resolve, reject) => {
+    ready = resolve;
+    failed = reject;
+  });
+  const transaction = prisma.$transaction(
+    async (tx) => {
+      await work(tx);
+      ready();
+      await released;
+    },
+    { timeout: 60_000 },
+  );
+  transaction.catch(failed);
+  await isReady;
+  return {
+    async commit() {
+      release();
+      await transaction;
+    },
+  };
 }

@@ -1,12 +1,17 @@
 import { lockKey } from "@wh/db";
-import { COMPLETED, type EventHandler } from "../handler-types";
-import { applySubscriptionStatus } from "./apply-subscription-status";
+import { COMPLETED, type EventHandler, type Tx } from "../handler-types";
+import { applySubscriptionStatus, type StoredSubscription } from "./apply-subscription-status";
 import { invoiceSchema, invoiceSubscriptionId, stripeObject } from "./stripe-payloads";
 
+/** The statuses a payment failure sets (apply-invoice-payment-failed.ts), and so a payment may lift. */
+const SET_BY_PAYMENT_FAILURE = new Set(["past_due", "unpaid"]);
+
 /**
- * `invoice.paid` / `invoice.payment_succeeded`: a paid invoice keeps the plan, or restores it
- * after `past_due` / `unpaid` / `incomplete`, by making the subscription `active` — unless
- * newer subscription state (for example a cancellation) already superseded it.
+ * `invoice.paid` / `invoice.payment_succeeded`: a paid invoice restores `active` after a payment
+ * failure of the same subscription — and does nothing else. It never changes `paused`,
+ * `trialing` or `incomplete` (a trial's $0 invoice is paid at signup, before the trial ends),
+ * never revives a terminal status, and never overrides newer subscription state (the watermark).
+ * Those states change through the subscription's own events, which Stripe sends as well.
  */
 export const applyInvoicePaid: EventHandler = async ({ tx, job, eventAt }) => {
   const invoice = stripeObject(job.payload, invoiceSchema, "invoice");
@@ -14,7 +19,11 @@ export const applyInvoicePaid: EventHandler = async ({ tx, job, eventAt }) => {
   if (!subscriptionId) return { status: "ignored", reason: "invoice without a subscription" };
   await lockKey(tx, `stripe_subscription:${subscriptionId}`);
 
-  const change = await applySubscriptionStatus(tx, { subscriptionId, status: "active", eventAt, eventId: job.eventId });
+  const change = await applySubscriptionStatus(
+    tx,
+    { subscriptionId, status: "active", eventAt, eventId: job.eventId },
+    (stored) => stateCameFromPaymentFailure(tx, stored),
+  );
   switch (change) {
     case "applied":
       return COMPLETED;
@@ -22,5 +31,21 @@ export const applyInvoicePaid: EventHandler = async ({ tx, job, eventAt }) => {
       return { status: "skipped_duplicate", reason: "subscription already active" };
     case "stale":
       return { status: "skipped_stale", reason: "subscription state is newer" };
+    case "kept":
+      return { status: "ignored", reason: "a paid invoice changes only a status set by a recorded payment failure" };
   }
 };
+
+/**
+ * Whether the subscription's status is the one a recorded payment failure of this subscription
+ * set or confirmed. A failure at or after the watermark was applied over the stored state (or
+ * found it already there); any later state change would have moved the watermark past it.
+ */
+async function stateCameFromPaymentFailure(tx: Tx, stored: StoredSubscription): Promise<boolean> {
+  if (!SET_BY_PAYMENT_FAILURE.has(stored.status)) return false;
+  const rows = await tx.$queryRaw<unknown[]>`
+    SELECT 1 FROM invoice_payment_failures
+    WHERE stripe_subscription_id = ${stored.stripeSubscriptionId} AND failed_at >= ${stored.lastEventAt}
+    LIMIT 1`;
+  return rows.length > 0;
+}
