@@ -1,10 +1,4 @@
-import {
-  planWebhookReplay,
-  replayWebhookJob,
-  webhookJobSchema,
-  type ReplayWebhookJobOptions,
-  type WebhookJob,
-} from "@wh/queue";
+import { jobFromLedgerRow, planWebhookReplay, replayWebhookJob, type ReplayWebhookJobOptions } from "@wh/queue";
 import { isReplayable } from "./replayable-statuses";
 import type { LedgerEvent } from "./select-ledger-events";
 
@@ -18,29 +12,6 @@ export type EventResult =
   | { outcome: "already-settled" }
   | { outcome: "error"; reason: string };
 
-export class StoredPayloadError extends Error {
-  override readonly name = "StoredPayloadError";
-}
-
-/** The job the receiver enqueued for this delivery, rebuilt from its ledger row. */
-export function jobFromLedgerEvent(row: LedgerEvent): WebhookJob {
-  const parsed = webhookJobSchema.safeParse({
-    provider: row.provider,
-    eventId: row.eventId,
-    type: row.type,
-    objectId: row.objectId ?? undefined,
-    eventCreatedAt: row.eventCreatedAt.getTime(),
-    receivedAt: row.receivedAt.getTime(),
-    payload: row.payload,
-  });
-  if (!parsed.success) {
-    // Paths and messages only: a payload value may hold personal data.
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(row)"}: ${issue.message}`);
-    throw new StoredPayloadError(`ledger row cannot be turned into a job: ${issues.join("; ")}`);
-  }
-  return parsed.data;
-}
-
 /**
  * Replays one ledger row through the queue (`execute`), or only plans it (dry run: Redis is read,
  * nothing is written). Settled rows never reach Redis. Failures are thrown; the caller counts them.
@@ -51,7 +22,7 @@ export async function replayLedgerEvent(
   execute: boolean,
 ): Promise<EventResult> {
   if (!isReplayable(row.status)) return { outcome: "already-settled" };
-  const job = jobFromLedgerEvent(row);
+  const job = jobFromLedgerRow(row);
   if (execute) return replayWebhookJob(queue, job);
   const plan = await planWebhookReplay(queue.queues, job);
   switch (plan.action) {

@@ -8,6 +8,7 @@ import {
   queuePrefix,
   redisUrl,
 } from "@wh/core";
+import { retryPolicyEnvFields } from "@wh/queue";
 import { z } from "zod";
 import { scheduleEnvFields } from "./schedules/schedule-env";
 
@@ -39,6 +40,8 @@ const workerEnvSchema = z
     SHUTDOWN_DEADLINE_MS: positiveInt(25_000),
     LOG_LEVEL: logLevel,
     ...scheduleEnvFields,
+    /** Options of the jobs that re-run deferred events, the same as the receiver's. */
+    ...retryPolicyEnvFields,
   })
   .superRefine((env, ctx) => {
     if (env.WORKER_CONCURRENCY * 2 + 1 > env.DATABASE_POOL_MAX) {

@@ -1,7 +1,14 @@
 import { ConfigError, createLogger, errorMessage } from "@wh/core";
 import { createPrismaClient } from "@wh/db";
 import { boundPort, closeServer, listen, opsEndpoints, shutdownOnSignals } from "@wh/http";
-import { createWorkerConnection } from "@wh/queue";
+import {
+  closeWebhookQueues,
+  createProducerConnection,
+  createWebhookQueues,
+  createWorkerConnection,
+  retryPolicyFromEnv,
+  webhookJobOptions,
+} from "@wh/queue";
 import { loadWorkerEnv } from "./env";
 import { scheduleSettingsFromEnv, startSchedules } from "./schedules/start-schedules";
 import { startWebhookWorkers } from "./start-webhook-workers";
@@ -14,6 +21,13 @@ async function main(): Promise<void> {
   const metrics = createWorkerMetrics();
   const redis = createWorkerConnection(env.REDIS_URL);
   redis.on("error", (error) => log.warn({ err: error.message }, "redis connection error"));
+  // Re-runs of deferred events are added like a producer's jobs: failing fast, never blocking a worker.
+  const producerRedis = createProducerConnection(env.REDIS_URL);
+  producerRedis.on("error", (error) => log.warn({ err: error.message }, "redis producer connection error"));
+  const replay = {
+    queues: createWebhookQueues(producerRedis, env.QUEUE_PREFIX),
+    jobOptions: webhookJobOptions(retryPolicyFromEnv(env)),
+  };
   const workers = startWebhookWorkers(
     {
       connection: redis,
@@ -26,9 +40,9 @@ async function main(): Promise<void> {
       stripeLivemode: env.STRIPE_LIVEMODE,
       databaseOutagePauseMs: env.DATABASE_OUTAGE_PAUSE_MS,
     },
-    { prisma, log, metrics },
+    { prisma, log, metrics, replay },
   );
-  const schedules = await startSchedules(scheduleSettingsFromEnv(env, redis), { prisma, log });
+  const schedules = await startSchedules(scheduleSettingsFromEnv(env, redis), { prisma, log, metrics, replay });
   const ops = opsEndpoints({
     registry: metrics.registry,
     isReady: async () => {
@@ -58,8 +72,10 @@ async function main(): Promise<void> {
         await Promise.all(workers.map((worker) => worker.close(true)));
       }
       await schedules.close(5_000);
+      await closeWebhookQueues(replay.queues);
       await prisma.$disconnect();
       redis.disconnect();
+      producerRedis.disconnect();
     },
   });
 }

@@ -1,20 +1,21 @@
-import { lockKey } from "@wh/db";
 import { COMPLETED, type EventHandler } from "../handler-types";
-import { applySubscriptionStatus } from "./apply-subscription-status";
+import { applySubscriptionStatus, lockInvoiceSubscription } from "./apply-subscription-status";
 import { invoiceSchema, invoiceSubscriptionId, stripeObject } from "./stripe-payloads";
 
 /**
  * `invoice.paid` / `invoice.payment_succeeded`: a paid invoice keeps the plan, or restores it
  * after `past_due` / `unpaid` / `incomplete`, by making the subscription `active` — unless
- * newer subscription state (for example a cancellation) already superseded it.
+ * newer subscription state (for example a cancellation) already superseded it. Waits
+ * (`deferred`) for a subscription that is not stored yet.
  */
 export const applyInvoicePaid: EventHandler = async ({ tx, job, eventAt }) => {
   const invoice = stripeObject(job.payload, invoiceSchema, "invoice");
   const subscriptionId = invoiceSubscriptionId(invoice);
   if (!subscriptionId) return { status: "ignored", reason: "invoice without a subscription" };
-  await lockKey(tx, `stripe_subscription:${subscriptionId}`);
+  const subscription = await lockInvoiceSubscription(tx, subscriptionId);
+  if ("deferred" in subscription) return subscription.deferred;
 
-  const change = await applySubscriptionStatus(tx, { subscriptionId, status: "active", eventAt, eventId: job.eventId });
+  const change = await applySubscriptionStatus(tx, subscription.stored, { status: "active", eventAt, eventId: job.eventId });
   switch (change) {
     case "applied":
       return COMPLETED;
