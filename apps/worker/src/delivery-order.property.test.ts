@@ -11,6 +11,8 @@ import {
   uniqueId,
 } from "@wh/testkit";
 import fc from "fast-check";
+import { runnableDeferredJobs } from "./deferred/release-deferred-events";
+import { keyToRelease } from "./on-job-completed";
 import { applyJob, clerkJob, stripeJob } from "./test-support/apply-job";
 
 /**
@@ -81,20 +83,20 @@ const recovery: Lifecycle = (ids) => {
   ];
 };
 
-/** Delivers in the given order; events that must wait (their subscription is not there yet) are retried at the end. */
+/**
+ * Delivers in the given order, as the workers run it: an event that must wait (its subscription
+ * is not stored yet) is deferred, and runs the moment an event makes what it waits for exist
+ * (the same release rule as the workers' `completed` handler, without the queue in between).
+ */
 async function deliver(jobs: WebhookJob[]): Promise<void> {
   const queue = [...jobs];
-  let retries = 0;
   while (queue.length > 0) {
     const job = queue.shift() as WebhookJob;
-    try {
-      await applyJob(prisma, job);
-    } catch (error) {
-      retries += 1;
-      if (retries > jobs.length * jobs.length) throw error;
-      queue.push(job);
-    }
+    const waitKey = keyToRelease(await applyJob(prisma, job));
+    if (waitKey) queue.unshift(...(await runnableDeferredJobs(prisma, waitKey)));
   }
+  const waiting = await prisma.webhookEvent.count({ where: { eventId: { in: jobs.map((job) => job.eventId) }, status: "deferred" } });
+  expect(waiting).toBe(0);
 }
 
 async function domainState(ids: Ids) {

@@ -1,6 +1,6 @@
 import type { Logger } from "@wh/core";
 import { Prisma, type PrismaClient } from "@wh/db";
-import { jobFromLedgerRow, replayWebhookJob, type LedgerRowJobFields, type ReplayWebhookJobOptions } from "@wh/queue";
+import { jobFromLedgerRow, replayWebhookJob, type LedgerRowJobFields, type ReplayWebhookJobOptions, type WebhookJob } from "@wh/queue";
 import { WAIT_KEY_EXISTS_SQL, type WaitKey } from "./wait-key";
 
 export interface ReleaseDependencies {
@@ -29,21 +29,22 @@ export interface ReleaseDependencies {
  * second run finds the row settled and does nothing.
  */
 export async function releaseDeferredEvents(deps: ReleaseDependencies, waitKey?: WaitKey): Promise<number> {
-  const rows = await runnableDeferredEvents(deps.prisma, waitKey);
-  for (const row of rows) {
-    const { outcome, jobId } = await replayWebhookJob(deps.replay, jobFromLedgerRow(row));
-    deps.log.info({ provider: row.provider, eventId: row.eventId, type: row.type, outcome, jobId }, "deferred event released");
+  const jobs = await runnableDeferredJobs(deps.prisma, waitKey);
+  for (const job of jobs) {
+    const { outcome, jobId } = await replayWebhookJob(deps.replay, job);
+    deps.log.info({ provider: job.provider, eventId: job.eventId, type: job.type, outcome, jobId }, "deferred event released");
   }
-  return rows.length;
+  return jobs.length;
 }
 
-/** Deferred events whose key exists now (all, or those waiting on one key), oldest event first. */
-function runnableDeferredEvents(prisma: PrismaClient, waitKey?: WaitKey): Promise<LedgerRowJobFields[]> {
+/** The jobs of deferred events whose key exists now (all, or those waiting on one key), oldest event first. */
+export async function runnableDeferredJobs(prisma: PrismaClient, waitKey?: WaitKey): Promise<WebhookJob[]> {
   const byKey = waitKey === undefined ? Prisma.empty : Prisma.sql`AND w.wait_key = ${waitKey}`;
-  return prisma.$queryRaw<LedgerRowJobFields[]>`
+  const rows = await prisma.$queryRaw<LedgerRowJobFields[]>`
     SELECT w.provider::text AS provider, w.event_id AS "eventId", w.type, w.object_id AS "objectId",
            w.event_created_at AS "eventCreatedAt", w.received_at AS "receivedAt", w.payload
     FROM webhook_events w
     WHERE w.status = 'deferred' ${byKey} AND ${Prisma.raw(WAIT_KEY_EXISTS_SQL)}
     ORDER BY w.event_created_at, w.id`;
+  return rows.map(jobFromLedgerRow);
 }

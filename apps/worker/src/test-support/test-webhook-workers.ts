@@ -37,7 +37,8 @@ export async function startTestWebhookWorkers(options: {
   const producerRedis = createProducerConnection(redisUrl);
   const workerRedis = createWorkerConnection(redisUrl);
   const queues = createWebhookQueues(producerRedis, prefix);
-  const producer = new WebhookProducer({ queues, jobOptions: webhookJobOptions(options.retryPolicy), timeoutMs: 2_000 });
+  const jobOptions = webhookJobOptions(options.retryPolicy);
+  const producer = new WebhookProducer({ queues, jobOptions, timeoutMs: 2_000 });
   const workers = startWebhookWorkers(
     {
       connection: workerRedis,
@@ -48,7 +49,7 @@ export async function startTestWebhookWorkers(options: {
       stripeLivemode: false,
       ...options.settings,
     },
-    { prisma: options.prisma, log: options.log, metrics: options.metrics },
+    { prisma: options.prisma, log: options.log, metrics: options.metrics, replay: { queues, jobOptions } },
   );
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   return {
