@@ -84,8 +84,25 @@ const recovery: Lifecycle = (ids) => {
 };
 
 /**
- * Delivers in the given order, as the workers run it: an event that must wait (its subscription
- * is not stored yet) is deferred, and runs the moment an event makes what it waits for exist
+ * Subscription events without `clerk_user_id` metadata: only the checkout links the customer, so
+ * in most orders they wait for it, and the invoice events wait for the subscription.
+ */
+const unlinked: Lifecycle = (ids) => {
+  const sub = (status: string, plan: string) =>
+    subscriptionObject({ id: ids.subscriptionId, customerId: ids.customerId, status, plan });
+  return [
+    stripeJob(stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId: ids.clerkUserId, customerId: ids.customerId }), { created: T0 })),
+    stripeJob(stripeEvent("customer.subscription.created", sub("incomplete", "starter"), { created: T0 + 1 })),
+    stripeJob(stripeEvent("invoice.paid", invoiceObject({ subscriptionId: ids.subscriptionId }), { created: T0 + 2 })),
+    stripeJob(stripeEvent("invoice.payment_failed", invoiceObject({ id: ids.invoiceId, subscriptionId: ids.subscriptionId }), { created: T0 + 3 })),
+    stripeJob(stripeEvent("customer.subscription.updated", sub("active", "pro"), { created: T0 + 4 })),
+    clerkJob(clerkUserEvent("user.created", { id: ids.clerkUserId, email: "first@example.com" }, T0 * 1000)),
+  ];
+};
+
+/**
+ * Delivers in the given order, as the workers run it: an event that must wait (its customer is
+ * not linked, its subscription not stored yet) is deferred, and runs the moment an event makes what it waits for exist
  * (the same release rule as the workers' `completed` handler, without the queue in between).
  */
 async function deliver(jobs: WebhookJob[]): Promise<void> {
@@ -149,6 +166,7 @@ function instantiate(lifecycle: Lifecycle): { ids: Ids; jobs: WebhookJob[] } {
 describe.each([
   ["cancellation", cancellation],
   ["recovery", recovery],
+  ["unlinked", unlinked],
 ] as const)("the %s lifecycle", (_name, lifecycle) => {
   it("ends in the in-order state for 100 random delivery orders with re-deliveries", async () => {
     const reference = instantiate(lifecycle);
