@@ -33,7 +33,9 @@ with what would happen to it.
 Selection:
   --event <id>         one delivery by its provider id (Stripe evt_…, Clerk svix msg_…), any
                        status; a settled one (completed, skipped_*, ignored) is reported as
-                       "already settled" and not replayed
+                       "already settled" and not replayed; a deferred one (waiting for its
+                       customer or subscription, run by the worker when that appears) is
+                       reported as "deferred" and not replayed
   --provider <name>    stripe or clerk (with --event: needed only if both have the id)
   --status <list>      comma-separated ledger statuses to replay: ${REPLAYABLE_STATUSES.join(", ")}
   --type <type>        only this event type, e.g. customer.subscription.updated
@@ -48,7 +50,7 @@ Action:
 
 Output: one line per delivery on stdout (what was, or would be, done and the job id);
 progress and a summary (selected, retried, re-added, already queued, already settled,
-errors) on stderr. Deliveries are read from Postgres in pages, oldest first.
+deferred, errors) on stderr. Deliveries are read from Postgres in pages, oldest first.
 
 Exit codes: 0 done, 1 some replays failed (or interrupted with Ctrl-C), 2 usage or
 configuration error.

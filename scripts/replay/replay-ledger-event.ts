@@ -5,11 +5,14 @@ import type { LedgerEvent } from "./select-ledger-events";
 /**
  * What happened (or, in a dry run, would happen) to one selected delivery:
  * `retried`/`re-added`/`already-queued` as the queue package's replay answers, `already-settled`
- * when the ledger says its effect is done, `error` when it could not be replayed.
+ * when the ledger says its effect is done, `deferred` when it waits for what it refers to (the
+ * worker runs it the moment that appears; a replay now would only defer it again), `error` when
+ * it could not be replayed.
  */
 export type EventResult =
   | { outcome: "retried" | "re-added" | "already-queued"; jobId: string }
   | { outcome: "already-settled" }
+  | { outcome: "deferred" }
   | { outcome: "error"; reason: string };
 
 /**
@@ -21,6 +24,7 @@ export async function replayLedgerEvent(
   row: LedgerEvent,
   execute: boolean,
 ): Promise<EventResult> {
+  if (row.status === "deferred") return { outcome: "deferred" };
   if (!isReplayable(row.status)) return { outcome: "already-settled" };
   const job = jobFromLedgerRow(row);
   if (execute) return replayWebhookJob(queue, job);
