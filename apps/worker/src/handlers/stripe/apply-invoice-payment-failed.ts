@@ -1,5 +1,6 @@
 import { COMPLETED, type EventHandler } from "../handler-types";
-import { applySubscriptionStatus, lockInvoiceSubscription } from "./apply-subscription-status";
+import { applySubscriptionStatus } from "./apply-subscription-status";
+import { lockInvoiceSubscription } from "./lock-invoice-subscription";
 import { invoiceSchema, invoiceSubscriptionId, stripeObject } from "./stripe-payloads";
 
 /**
