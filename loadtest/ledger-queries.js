@@ -10,7 +10,7 @@ function runEventPrefixes(runId) {
   return [`evt_${runId}_`, `msg_${runId}_`];
 }
 
-/** Ledger statuses after which a delivery needs no more work (`failed` still retries). */
+/** Ledger statuses after which a delivery needs no more work (`failed` still retries, `deferred` still waits). */
 const SETTLED_STATUSES = ["completed", "skipped_stale", "skipped_duplicate", "ignored", "dead"];
 
 module.exports = { RUN_EVENTS_CONDITION, runEventPrefixes, SETTLED_STATUSES };

@@ -103,7 +103,7 @@ describe("scripts/replay.ts", () => {
         expect.stringMatching(new RegExp(`^would retry +provider=clerk event=${job.eventId} .* job=${jobId}$`)),
       ]);
       expect(result.stderr).toContain(
-        "[replay] dry run: selected 1: would retry 1, would re-add 0, would replace 0, already queued 0, already settled 0, errors 0",
+        "[replay] dry run: selected 1: would retry 1, would re-add 0, would replace 0, already queued 0, already settled 0, deferred 0, errors 0",
       );
       expect(result.stderr).toContain("nothing was changed");
       expect(await redisSnapshot(connection, queues)).toEqual(redisBefore);

@@ -38,7 +38,9 @@ Selection:
   --event <id>         one delivery by its provider id (Stripe evt_…, Clerk svix msg_…), any
                        status; a final one (completed, skipped_*) is reported as "already
                        settled" and not replayed; an ignored one is run again (the worker
-                       evaluates it afresh, e.g. after STRIPE_LIVEMODE was fixed)
+                       evaluates it afresh, e.g. after STRIPE_LIVEMODE was fixed); a deferred
+                       one (waiting for its customer or subscription, run by the worker when
+                       that appears) is reported as "deferred" and not replayed
   --provider <name>    stripe or clerk (with --event: needed only if both have the id)
   --status <list>      comma-separated ledger statuses to replay: ${REPLAYABLE_STATUSES.join(", ")}
   --type <type>        only this event type, e.g. customer.subscription.updated
@@ -53,7 +55,7 @@ Action:
 
 Output: one line per delivery on stdout (what was, or would be, done and the job id);
 progress and a summary (selected, retried, re-added, replaced, already queued, already
-settled, errors) on stderr. Deliveries are read from Postgres in pages, oldest first.
+settled, deferred, errors) on stderr. Deliveries are read from Postgres in pages, oldest first.
 
 Exit codes: 0 done, 1 some replays failed (or interrupted with Ctrl-C), 2 usage or
 configuration error.

@@ -20,11 +20,12 @@ describe("replay summary", () => {
       countResult(tally, { outcome, jobId: "j" });
     }
     countResult(tally, { outcome: "already-settled" });
+    countResult(tally, { outcome: "deferred" });
     countResult(tally, { outcome: "error", reason: "boom" });
 
-    expect(tally).toEqual({ selected: 6, retried: 1, reAdded: 2, replaced: 0, alreadyQueued: 1, alreadySettled: 1, errors: 1 });
+    expect(tally).toEqual({ selected: 7, retried: 1, reAdded: 2, replaced: 0, alreadyQueued: 1, alreadySettled: 1, deferred: 1, errors: 1 });
     expect(formatSummary(tally, true)).toBe(
-      "[replay] selected 6: retry 1, re-add 2, replace 0, already queued 1, already settled 1, errors 1",
+      "[replay] selected 7: retry 1, re-add 2, replace 0, already queued 1, already settled 1, deferred 1, errors 1",
     );
     expect(formatSummary({ ...tally, selected: 1_234 }, false)).toMatch(
       /^\[replay\] dry run: selected 1,234: would retry 1, would re-add 2,/,

@@ -10,11 +10,12 @@ export interface ReplayTally {
   replaced: number;
   alreadyQueued: number;
   alreadySettled: number;
+  deferred: number;
   errors: number;
 }
 
 export function emptyTally(): ReplayTally {
-  return { selected: 0, retried: 0, reAdded: 0, replaced: 0, alreadyQueued: 0, alreadySettled: 0, errors: 0 };
+  return { selected: 0, retried: 0, reAdded: 0, replaced: 0, alreadyQueued: 0, alreadySettled: 0, deferred: 0, errors: 0 };
 }
 
 export function countResult(tally: ReplayTally, result: EventResult): void {
@@ -34,6 +35,9 @@ export function countResult(tally: ReplayTally, result: EventResult): void {
       break;
     case "already-settled":
       tally.alreadySettled += 1;
+      break;
+    case "deferred":
+      tally.deferred += 1;
       break;
     case "error":
       tally.errors += 1;
@@ -55,7 +59,7 @@ export function formatSummary(tally: ReplayTally, execute: boolean): string {
     `[replay] ${execute ? "" : "dry run: "}selected ${number(tally.selected)}: ` +
     `${would}retry ${number(tally.retried)}, ${would}re-add ${number(tally.reAdded)}, ${would}replace ${number(tally.replaced)}, ` +
     `already queued ${number(tally.alreadyQueued)}, already settled ${number(tally.alreadySettled)}, ` +
-    `errors ${number(tally.errors)}`
+    `deferred ${number(tally.deferred)}, errors ${number(tally.errors)}`
   );
 }
 
@@ -65,6 +69,7 @@ const ACTION: Record<EventResult["outcome"], { done: string; dryRun: string }> =
   replaced: { done: "replaced", dryRun: "would replace" },
   "already-queued": { done: "already queued", dryRun: "already queued" },
   "already-settled": { done: "already settled", dryRun: "already settled" },
+  deferred: { done: "deferred", dryRun: "deferred" },
   error: { done: "error", dryRun: "error" },
 };
 

@@ -114,10 +114,10 @@ describe("runReplay over a selection", () => {
     expect(result.actions.get(goneJob.eventId)).toBe("would re-add");
     expect(result.out[1]).toContain(`job=${replayJobId("clerk", goneJob.eventId, 1)}`);
     expect(result.actions.get(queuedJob.eventId)).toBe("already queued");
-    expect(result.tally).toEqual({ selected: 3, retried: 1, reAdded: 1, replaced: 0, alreadyQueued: 1, alreadySettled: 0, errors: 0 });
+    expect(result.tally).toEqual({ selected: 3, retried: 1, reAdded: 1, replaced: 0, alreadyQueued: 1, alreadySettled: 0, deferred: 0, errors: 0 });
     expect(result.err.join("\n")).toMatch(/dry run.*3 selected/);
     expect(result.err.at(-2)).toBe(
-      "[replay] dry run: selected 3: would retry 1, would re-add 1, would replace 0, already queued 1, already settled 0, errors 0",
+      "[replay] dry run: selected 3: would retry 1, would re-add 1, would replace 0, already queued 1, already settled 0, deferred 0, errors 0",
     );
     expect(result.err.at(-1)).toMatch(/nothing was changed/);
     expect(await redisSnapshot(connection, queues)).toEqual(redisBefore);
@@ -136,9 +136,9 @@ describe("runReplay over a selection", () => {
 
     const first = await run(inWindow(window), true);
 
-    expect(first.tally).toEqual({ selected: 3, retried: 1, reAdded: 1, replaced: 0, alreadyQueued: 1, alreadySettled: 0, errors: 0 });
+    expect(first.tally).toEqual({ selected: 3, retried: 1, reAdded: 1, replaced: 0, alreadyQueued: 1, alreadySettled: 0, deferred: 0, errors: 0 });
     expect(first.err.at(-1)).toBe(
-      "[replay] selected 3: retry 1, re-add 1, replace 0, already queued 1, already settled 0, errors 0",
+      "[replay] selected 3: retry 1, re-add 1, replace 0, already queued 1, already settled 0, deferred 0, errors 0",
     );
     const retried = await queues.clerk.getJob(webhookJobId("clerk", failedJob.eventId));
     expect(await retried?.getState()).toBe("waiting");
@@ -154,7 +154,7 @@ describe("runReplay over a selection", () => {
 
     const second = await run(inWindow(window), true);
 
-    expect(second.tally).toEqual({ selected: 3, retried: 0, reAdded: 0, replaced: 0, alreadyQueued: 3, alreadySettled: 0, errors: 0 });
+    expect(second.tally).toEqual({ selected: 3, retried: 0, reAdded: 0, replaced: 0, alreadyQueued: 3, alreadySettled: 0, deferred: 0, errors: 0 });
     for (const job of [failedJob, goneJob, queuedJob]) expect(await runnableJobsOf(queues, job)).toHaveLength(1);
     expect(await runnableJobsOf(queues, goneJob)).toEqual([replayJobId("stripe", goneJob.eventId, 1)]);
   });
@@ -293,10 +293,21 @@ describe("runReplay of one event", () => {
 
     const result = await run({ kind: "event", eventId: job.eventId }, true);
 
-    expect(result.tally).toEqual({ selected: 1, retried: 0, reAdded: 0, replaced: 0, alreadyQueued: 0, alreadySettled: 1, errors: 0 });
+    expect(result.tally).toEqual({ selected: 1, retried: 0, reAdded: 0, replaced: 0, alreadyQueued: 0, alreadySettled: 1, deferred: 0, errors: 0 });
     expect(result.out[0]).toMatch(/^already settled +provider=clerk .* status=skipped_stale /);
     expect(await redisSnapshot(connection, queues)).toEqual(before);
     expect(await runnableJobsOf(queues, job)).toEqual([]);
+  });
+
+  it("leaves a deferred delivery to the worker, which runs it when what it waits for appears", async () => {
+    const job = await row({ status: "deferred", provider: "stripe", receivedAt: uniqueTimeWindow().at(0) });
+    const before = await redisSnapshot(connection, queues);
+
+    const result = await run({ kind: "event", eventId: job.eventId }, true);
+
+    expect(result.tally).toEqual({ selected: 1, retried: 0, reAdded: 0, alreadyQueued: 0, alreadySettled: 0, deferred: 1, errors: 0 });
+    expect(result.out[0]).toMatch(/^deferred +provider=stripe .* status=deferred /);
+    expect(await redisSnapshot(connection, queues)).toEqual(before);
   });
 
   it("counts an event id without a ledger row, or of the other provider, as an error", async () => {

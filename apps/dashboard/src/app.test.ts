@@ -7,6 +7,7 @@ import {
   createMaintenanceQueue,
   createProducerConnection,
   createWebhookQueues,
+  DEFAULT_DEFERRED_SWEEP_PATTERN,
   DEFAULT_LEDGER_CLEANUP_PATTERN,
   DEFAULT_USAGE_RESET_PATTERN,
   upsertMaintenanceSchedulers,
@@ -168,6 +169,7 @@ describe("authentication", () => {
     await upsertMaintenanceSchedulers(maintenanceQueue, {
       usageResetPattern: DEFAULT_USAGE_RESET_PATTERN,
       ledgerCleanupPattern: DEFAULT_LEDGER_CLEANUP_PATTERN,
+      deferredSweepPattern: DEFAULT_DEFERRED_SWEEP_PATTERN,
     });
 
     const response = await request(app).get("/admin/queues/api/job-schedulers").auth("ops", VIEWER);
@@ -175,6 +177,7 @@ describe("authentication", () => {
     expect(response.status).toBe(200);
     const schedulers = (response.body as { schedulers: { queueName: string; id: string; pattern: string; tz: string }[] }).schedulers;
     expect(schedulers.map(({ queueName, id, pattern, tz }) => [queueName, id, pattern, tz]).sort()).toEqual([
+      ["maintenance", "deferred-events-sweep", "*/15 * * * *", "UTC"],
       ["maintenance", "ledger-cleanup", "30 3 * * *", "UTC"],
       ["maintenance", "usage-monthly-reset", "0 0 1 * *", "UTC"],
     ]);

@@ -12,7 +12,6 @@ import { UnrecoverableError } from "bullmq";
 import { applyWebhookEvent } from "./apply-webhook-event";
 import { recordFailure } from "./ledger/record-failure";
 import { applyJob, clerkJob, stripeJob } from "./test-support/apply-job";
-import { UserNotLinkedError } from "./users/user-not-linked-error";
 
 let prisma: PrismaClient;
 
@@ -298,10 +297,25 @@ describe("Stripe checkout and subscriptions", () => {
     expect(user.customers.map((c) => c.stripeCustomerId).sort()).toEqual([first, second].sort());
   });
 
-  it("retries an event whose user cannot be found, committing nothing", async () => {
-    const event = stripeEvent("customer.subscription.created", subscriptionObject({ id: uniqueId("sub"), customerId: uniqueId("cus"), status: "active", plan: "pro" }));
-    await expect(applyJob(prisma, stripeJob(event))).rejects.toBeInstanceOf(UserNotLinkedError);
-    expect(await prisma.webhookEvent.findFirst({ where: { eventId: event.id as string } })).toBeNull();
+  it("defers an event whose user cannot be found yet: its payload and wait key are kept, nothing else is written", async () => {
+    const customerId = uniqueId("cus");
+    const subscriptionId = uniqueId("sub");
+    const event = stripeEvent("customer.subscription.created", subscriptionObject({ id: subscriptionId, customerId, status: "active", plan: "pro" }));
+    expect(await applyJob(prisma, stripeJob(event))).toEqual({ status: "deferred", alreadySettled: false, waitKey: `stripe_customer:${customerId}` });
+    expect(await ledger("stripe", event.id as string)).toMatchObject({
+      status: "deferred",
+      waitKey: `stripe_customer:${customerId}`,
+      payload: event,
+      lastError: expect.stringContaining("not linked"),
+    });
+    expect(await prisma.subscription.findUnique({ where: { stripeSubscriptionId: subscriptionId } })).toBeNull();
+  });
+
+  it("treats a checkout that names no user as poison: nothing could ever link its customer", async () => {
+    const event = stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId: null, customerId: uniqueId("cus") }));
+    const attempt = applyJob(prisma, stripeJob(event));
+    await expect(attempt).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(attempt).rejects.toThrow(/names no Clerk user .*can never be linked/);
   });
 
   it("records unknown event types and other-mode events as ignored", async () => {

@@ -1,5 +1,6 @@
 import { boundedTransaction, lockKey, type EventStatus, type Prisma, type PrismaClient } from "@wh/db";
 import type { WebhookJob } from "@wh/queue";
+import type { WaitKey } from "./deferred/wait-key";
 import { handlerFor } from "./handlers/handler-registry";
 import type { HandlerOutcome, Tx } from "./handlers/handler-types";
 import { FINAL_STATUSES } from "./ledger/ledger-statuses";
@@ -21,6 +22,10 @@ export interface ApplyResult {
   alreadySettled: boolean;
   /** Set when this run recorded the event `ignored`. */
   ignoredReason?: IgnoredReason;
+  /** `deferred`: what the event waits for. */
+  waitKey?: WaitKey;
+  /** What this event made exist: the deferred events waiting for it can run now. */
+  provides?: WaitKey;
 }
 
 type Decision = HandlerOutcome & { ignoredReason?: IgnoredReason };
@@ -47,8 +52,12 @@ export async function applyWebhookEvent(prisma: PrismaClient, job: WebhookJob, o
     const outcome = await decide(tx, job, options);
     signal.throwIfAborted();
     await settle(tx, job, outcome, options.attempt);
-    if (outcome.status !== "ignored") return { status: outcome.status, alreadySettled: false };
-    return { status: outcome.status, alreadySettled: false, ignoredReason: outcome.ignoredReason ?? "not_applicable" };
+    if (outcome.status === "ignored") {
+      return { status: outcome.status, alreadySettled: false, ignoredReason: outcome.ignoredReason ?? "not_applicable" };
+    }
+    return outcome.status === "deferred"
+      ? { status: outcome.status, alreadySettled: false, waitKey: outcome.waitKey }
+      : { status: outcome.status, alreadySettled: false, provides: outcome.provides };
   });
 }
 
@@ -66,6 +75,7 @@ async function decide(tx: Tx, job: WebhookJob, options: ApplyOptions): Promise<D
 }
 
 async function settle(tx: Tx, job: WebhookJob, outcome: HandlerOutcome, attempt: number): Promise<void> {
+  const redact = outcome.status !== "deferred" && outcome.redactPayload === true;
   const row = {
     type: job.type,
     status: outcome.status,
@@ -73,6 +83,7 @@ async function settle(tx: Tx, job: WebhookJob, outcome: HandlerOutcome, attempt:
     lastError: outcome.reason ?? null,
     objectId: job.objectId ?? null,
     processedAt: new Date(),
+    waitKey: outcome.status === "deferred" ? outcome.waitKey : null,
   };
   await tx.webhookEvent.upsert({
     where: { provider_eventId: { provider: job.provider, eventId: job.eventId } },
@@ -82,15 +93,15 @@ async function settle(tx: Tx, job: WebhookJob, outcome: HandlerOutcome, attempt:
       eventId: job.eventId,
       eventCreatedAt: new Date(job.eventCreatedAt),
       receivedAt: new Date(job.receivedAt),
-      payload: storedPayload(job, outcome),
+      payload: storedPayload(job, redact),
     },
     // A failed attempt may have stored the full payload; a redacting outcome replaces it.
-    update: outcome.redactPayload ? { ...row, payload: storedPayload(job, outcome) } : row,
+    update: redact ? { ...row, payload: storedPayload(job, redact) } : row,
   });
 }
 
 /** A late event about a deleted user must not bring its personal data back through the ledger. */
-function storedPayload(job: WebhookJob, outcome: HandlerOutcome): Prisma.InputJsonObject {
+function storedPayload(job: WebhookJob, redact: boolean): Prisma.InputJsonObject {
   const payload = job.payload as Prisma.InputJsonObject;
-  return outcome.redactPayload ? { ...payload, data: { id: job.objectId ?? null } } : payload;
+  return redact ? { ...payload, data: { id: job.objectId ?? null } } : payload;
 }

@@ -8,7 +8,7 @@ import {
   queuePrefix,
   redisUrl,
 } from "@wh/core";
-import { jobSigningEnvFields } from "@wh/queue";
+import { jobSigningEnvFields, retryPolicyEnvFields } from "@wh/queue";
 import { z } from "zod";
 import { scheduleEnvFields } from "./schedules/schedule-env";
 
@@ -47,6 +47,8 @@ const workerEnvSchema = z
     LOG_LEVEL: logLevel,
     ...jobSigningEnvFields,
     ...scheduleEnvFields,
+    /** Options of the jobs that re-run deferred events, the same as the receiver's. */
+    ...retryPolicyEnvFields,
   })
   .superRefine((env, ctx) => {
     if (env.WORKER_CONCURRENCY * 2 + 1 > env.DATABASE_POOL_MAX) {

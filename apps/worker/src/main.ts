@@ -1,7 +1,15 @@
 import { ConfigError, createLogger, errorMessage } from "@wh/core";
 import { createPrismaClient } from "@wh/db";
 import { boundPort, closeServer, listen, opsEndpoints, opsListener, shutdownOnSignals } from "@wh/http";
-import { createWorkerConnection, exitUnlessNoEviction } from "@wh/queue";
+import {
+  closeWebhookQueues,
+  createProducerConnection,
+  createWebhookQueues,
+  createWorkerConnection,
+  exitUnlessNoEviction,
+  retryPolicyFromEnv,
+  webhookJobOptions,
+} from "@wh/queue";
 import { loadWorkerEnv } from "./env";
 import { scheduleSettingsFromEnv, startSchedules } from "./schedules/start-schedules";
 import { startWebhookWorkers } from "./start-webhook-workers";
@@ -20,6 +28,14 @@ async function main(): Promise<void> {
   const redis = createWorkerConnection(env.REDIS_URL);
   redis.on("error", (error) => log.warn({ err: error.message }, "redis connection error"));
   exitUnlessNoEviction(redis, log);
+  // Re-runs of deferred events are added like a producer's jobs: failing fast, never blocking a worker.
+  const producerRedis = createProducerConnection(env.REDIS_URL);
+  producerRedis.on("error", (error) => log.warn({ err: error.message }, "redis producer connection error"));
+  const replay = {
+    queues: createWebhookQueues(producerRedis, env.QUEUE_PREFIX),
+    jobOptions: webhookJobOptions(retryPolicyFromEnv(env)),
+    signingKeys: env.JOB_SIGNING_KEY,
+  };
   const workers = startWebhookWorkers(
     {
       connection: redis,
@@ -33,9 +49,9 @@ async function main(): Promise<void> {
       databaseOutagePauseMs: env.DATABASE_OUTAGE_PAUSE_MS,
       signingKeys: env.JOB_SIGNING_KEY,
     },
-    { prisma, log, metrics },
+    { prisma, log, metrics, replay },
   );
-  const schedules = await startSchedules(scheduleSettingsFromEnv(env, redis), { prisma, log });
+  const schedules = await startSchedules(scheduleSettingsFromEnv(env, redis), { prisma, log, metrics, replay });
   const ops = opsEndpoints({
     registry: metrics.registry,
     isReady: workerReadiness({ prisma, redis, workers }),
@@ -56,8 +72,10 @@ async function main(): Promise<void> {
         await Promise.all(workers.map((worker) => worker.close(true)));
       }
       await schedules.close(5_000);
+      await closeWebhookQueues(replay.queues);
       await prisma.$disconnect();
       redis.disconnect();
+      producerRedis.disconnect();
     },
   });
 }

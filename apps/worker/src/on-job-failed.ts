@@ -4,6 +4,7 @@ import { checkJobSignature, webhookJobSchema, type JobSigningKeys, type WebhookJ
 import type { Job } from "bullmq";
 import { isFinalFailure } from "./is-final-failure";
 import { recordFailure } from "./ledger/record-failure";
+import { reportDeadEvent } from "./report-dead-event";
 import type { WorkerMetrics } from "./worker-metrics";
 
 /**
@@ -32,8 +33,7 @@ export function onJobFailed(deps: {
     const log = deps.log.child({ provider, eventId: parsed.success ? parsed.data.eventId : job.id, type: job.name });
     deps.metrics.failedAttempts.inc({ provider });
     if (dead) {
-      deps.metrics.dead.inc({ provider, type: job.name });
-      log.error({ attempts: job.attemptsMade, err: errorMessage(error), alert: "webhook_event_dead" }, "event dead");
+      reportDeadEvent(log, deps.metrics, { provider, type: job.name, attempts: job.attemptsMade, err: errorMessage(error) });
     } else {
       log.warn({ attempts: job.attemptsMade, err: errorMessage(error) }, "event attempt failed, will retry");
     }

@@ -1,8 +1,10 @@
 import type { Logger } from "@wh/core";
 import type { PrismaClient } from "@wh/db";
-import { WEBHOOK_PROVIDERS, WEBHOOK_QUEUE_NAMES, type JobSigningKeys, type WebhookJob } from "@wh/queue";
+import { WEBHOOK_PROVIDERS, WEBHOOK_QUEUE_NAMES, type JobSigningKeys, type ReplayWebhookJobOptions, type WebhookJob } from "@wh/queue";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import type { ApplyResult } from "./apply-webhook-event";
+import { onJobCompleted } from "./on-job-completed";
 import { onJobFailed } from "./on-job-failed";
 import { pauseOnDatabaseOutage } from "./pause-on-database-outage";
 import { createWebhookProcessor } from "./process-webhook-job";
@@ -27,8 +29,14 @@ export interface WebhookWorkerSettings {
 /** The one place that registers BullMQ workers: one per provider queue. */
 export function startWebhookWorkers(
   settings: WebhookWorkerSettings,
-  deps: { prisma: PrismaClient; log: Logger; metrics: WorkerMetrics },
-): Worker<WebhookJob>[] {
+  deps: {
+    prisma: PrismaClient;
+    log: Logger;
+    metrics: WorkerMetrics;
+    /** How deferred events are put back into the queues once what they wait for exists. */
+    replay: ReplayWebhookJobOptions;
+  },
+): Worker<WebhookJob, ApplyResult>[] {
   const processor = createWebhookProcessor({
     ...deps,
     jobTimeoutMs: settings.jobTimeoutMs,
@@ -36,13 +44,14 @@ export function startWebhookWorkers(
     signingKeys: settings.signingKeys,
   });
   const failed = onJobFailed({ ...deps, signingKeys: settings.signingKeys });
+  const completed = onJobCompleted(deps);
   return WEBHOOK_PROVIDERS.map((provider) => {
     const guarded = pauseOnDatabaseOutage(processor, {
       worker: () => worker,
       pauseMs: settings.databaseOutagePauseMs,
       log: deps.log,
     });
-    const worker: Worker<WebhookJob> = new Worker<WebhookJob>(WEBHOOK_QUEUE_NAMES[provider], guarded, {
+    const worker: Worker<WebhookJob, ApplyResult> = new Worker<WebhookJob, ApplyResult>(WEBHOOK_QUEUE_NAMES[provider], guarded, {
       connection: settings.connection,
       prefix: settings.queuePrefix,
       concurrency: settings.concurrency,
@@ -51,6 +60,7 @@ export function startWebhookWorkers(
       maxStalledCount: settings.maxStalledCount,
     });
     worker.on("failed", (job, error) => void failed(job, error));
+    worker.on("completed", (job, result) => void completed(job, result));
     worker.on("error", (error) => deps.log.error({ provider, err: error.message }, "worker error"));
     return worker;
   });

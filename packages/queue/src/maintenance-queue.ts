@@ -2,7 +2,8 @@ import { Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 
 /**
- * The queue of the system's own periodic work (the monthly usage reset, the ledger cleanup), kept
+ * The queue of the system's own periodic work (the monthly usage reset, the ledger cleanup, the
+ * sweep of deferred events), kept
  * apart from the webhook queues so neither can delay the other. Its jobs come from BullMQ job
  * schedulers: every worker upserts them at start (idempotent: one scheduler per id, whoever
  * upserts), and Bull Board lists them.
@@ -13,15 +14,18 @@ export const MAINTENANCE_QUEUE_NAME = "maintenance";
 export const MAINTENANCE_JOBS = {
   usageMonthlyReset: "usage-monthly-reset",
   ledgerCleanup: "ledger-cleanup",
+  deferredEventsSweep: "deferred-events-sweep",
 } as const;
 export type MaintenanceJobName = (typeof MAINTENANCE_JOBS)[keyof typeof MAINTENANCE_JOBS];
 
 /** Cron patterns, evaluated in UTC: the 1st of the month at 00:00, and every day at 03:30. */
 export const DEFAULT_USAGE_RESET_PATTERN = "0 0 1 * *";
 export const DEFAULT_LEDGER_CLEANUP_PATTERN = "30 3 * * *";
+/** Every 15 minutes: the safety net of deferred events (they normally re-run the moment they can). */
+export const DEFAULT_DEFERRED_SWEEP_PATTERN = "*/15 * * * *";
 
 /**
- * Both jobs are idempotent, so retrying is always safe: up to ~2 h of backoff covers a Postgres
+ * Every job is idempotent, so retrying is always safe: up to ~2 h of backoff covers a Postgres
  * outage. Completed and failed runs stay visible in Bull Board for a while.
  */
 export const MAINTENANCE_JOB_OPTIONS: JobsOptions = {
@@ -34,6 +38,7 @@ export const MAINTENANCE_JOB_OPTIONS: JobsOptions = {
 export interface MaintenanceSchedule {
   usageResetPattern: string;
   ledgerCleanupPattern: string;
+  deferredSweepPattern: string;
 }
 
 export function createMaintenanceQueue(connection: Redis, prefix: string): Queue {
@@ -41,13 +46,14 @@ export function createMaintenanceQueue(connection: Redis, prefix: string): Queue
 }
 
 /**
- * Creates or updates both job schedulers (cron in UTC). Safe to call from every worker at every
+ * Creates or updates every job scheduler (cron in UTC). Safe to call from every worker at every
  * start: upserting an unchanged scheduler leaves one scheduler with one next job.
  */
 export async function upsertMaintenanceSchedulers(queue: Queue, schedule: MaintenanceSchedule): Promise<void> {
   const schedulers: [MaintenanceJobName, string][] = [
     [MAINTENANCE_JOBS.usageMonthlyReset, schedule.usageResetPattern],
     [MAINTENANCE_JOBS.ledgerCleanup, schedule.ledgerCleanupPattern],
+    [MAINTENANCE_JOBS.deferredEventsSweep, schedule.deferredSweepPattern],
   ];
   for (const [name, pattern] of schedulers) {
     await queue.upsertJobScheduler(name, { pattern, tz: "UTC" }, { name, data: {}, opts: MAINTENANCE_JOB_OPTIONS });

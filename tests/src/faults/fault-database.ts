@@ -70,10 +70,13 @@ export class FaultDatabase {
     return new FaultDatabase(url, prisma);
   }
 
-  /** Ledger rows that are settled (or dead): everything except `failed`, which will retry. */
+  /**
+   * Ledger rows that are settled (or dead): everything except `failed`, which will retry, and
+   * `deferred`, which waits for the customer or subscription it refers to.
+   */
   async settledCount(): Promise<number> {
     const [row] = await this.prisma.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM webhook_events WHERE status <> 'failed'`;
+      SELECT count(*)::int AS n FROM webhook_events WHERE status NOT IN ('failed', 'deferred')`;
     return row?.n ?? 0;
   }
 

@@ -7,7 +7,7 @@ export interface Verdict {
   expected: number;
   /** Of those: ledger `completed` and every entity written by exactly one transaction. */
   applied: number;
-  /** Acknowledged, but no settled ledger row after the drain. */
+  /** Acknowledged, but no settled ledger row after the drain (none, `failed`, or still `deferred`). */
   lost: string[];
   /** Settled with another status than `completed` (dead, skipped, ignored). */
   notCompleted: string[];
@@ -37,7 +37,7 @@ export async function judge(system: FaultSystem, events: readonly FaultEvent[]):
   for (const event of events) {
     const key = eventKey(event);
     const row = ledger.get(key);
-    if (!row || row.status === "failed") {
+    if (!row || row.status === "failed" || row.status === "deferred") {
       verdict.lost.push(key);
       continue;
     }

@@ -1,15 +1,27 @@
 import type { Tx } from "@wh/db";
 import type { WebhookJob } from "@wh/queue";
+import type { WaitKey } from "../deferred/wait-key";
 
 export type { Tx };
 
 /** What applying an event amounted to; becomes the ledger row's status. */
-export interface HandlerOutcome {
+export type HandlerOutcome = SettledOutcome | DeferredOutcome;
+
+export interface SettledOutcome {
   status: "completed" | "skipped_stale" | "skipped_duplicate" | "ignored";
   /** Why it was skipped or ignored; stored as the ledger's note. */
   reason?: string;
   /** The event is about a deleted user: store its payload without personal data. */
   redactPayload?: boolean;
+  /** This event made the key exist (linked the customer, stored the subscription): events waiting on it run now. */
+  provides?: WaitKey;
+}
+
+/** The event refers to something not stored yet: it waits for it (see deferred/release-deferred-events.ts). */
+export interface DeferredOutcome {
+  status: "deferred";
+  reason: string;
+  waitKey: WaitKey;
 }
 
 export interface HandlerContext {

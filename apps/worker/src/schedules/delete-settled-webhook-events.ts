@@ -6,7 +6,8 @@ export const MIN_RETENTION_DAYS = 3;
 
 /**
  * Ledger rows that may go once old: the event had its effect (or never will). `dead` and `failed`
- * rows stay until replayed or explicitly discarded.
+ * rows stay until replayed or explicitly discarded; `deferred` rows until their key appears or
+ * the deferral horizon turns them `dead` (the row holds the only copy of the event).
  */
 export const DELETABLE_STATUSES: readonly EventStatus[] = [...SETTLED_STATUSES];
 

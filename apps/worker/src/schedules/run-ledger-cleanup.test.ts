@@ -10,7 +10,7 @@ import { recordingLogger } from "./test-support/recording-logger";
 
 const NOW = new Date("2026-11-27T03:30:00Z");
 const DAY = 24 * 3600 * 1000;
-const ALL_STATUSES: EventStatus[] = ["completed", "failed", "dead", "skipped_stale", "skipped_duplicate", "ignored"];
+const ALL_STATUSES: EventStatus[] = ["completed", "failed", "dead", "skipped_stale", "skipped_duplicate", "ignored", "deferred"];
 
 let database: MigratedDatabase;
 
@@ -44,7 +44,7 @@ describe("runLedgerCleanup", () => {
     await database.drop();
   });
 
-  it("deletes completed, ignored and skipped rows past the retention, and keeps dead, failed and recent rows", async () => {
+  it("deletes completed, ignored and skipped rows past the retention, and keeps dead, failed, deferred and recent rows", async () => {
     const kept: string[] = [];
     const gone: string[] = [];
     for (const status of ALL_STATUSES) {
@@ -119,12 +119,16 @@ describe("the schedules' configuration", () => {
       WEBHOOK_EVENT_RETENTION_DAYS: 30,
       LEDGER_CLEANUP_BATCH_SIZE: 1_000,
       USAGE_RESET_TIMEOUT_MS: 60_000,
+      DEFERRED_EVENT_SWEEP_PATTERN: "*/15 * * * *",
+      DEFERRED_EVENT_HORIZON_HOURS: 72,
     });
   });
 
   it("stops at start on a retention under 3 days or a malformed pattern, naming the variable", () => {
     expect(() => loadWorkerEnv({ ...base, WEBHOOK_EVENT_RETENTION_DAYS: "2" })).toThrow(/WEBHOOK_EVENT_RETENTION_DAYS: must be at least 3/);
     expect(() => loadWorkerEnv({ ...base, USAGE_RESET_PATTERN: "monthly" })).toThrow(/USAGE_RESET_PATTERN: must be a cron pattern/);
+    expect(() => loadWorkerEnv({ ...base, DEFERRED_EVENT_HORIZON_HOURS: "71" })).toThrow(/DEFERRED_EVENT_HORIZON_HOURS: must be at least 72/);
+    expect(loadWorkerEnv({ ...base, DEFERRED_EVENT_HORIZON_HOURS: "168" }).DEFERRED_EVENT_HORIZON_HOURS).toBe(168);
     expect(loadWorkerEnv({ ...base, WEBHOOK_EVENT_RETENTION_DAYS: "3", USAGE_RESET_PATTERN: "0 6 1 * *" })).toMatchObject({
       WEBHOOK_EVENT_RETENTION_DAYS: 3,
       USAGE_RESET_PATTERN: "0 6 1 * *",

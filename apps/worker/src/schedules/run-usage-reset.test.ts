@@ -1,8 +1,9 @@
 import { createMigratedDatabase, type MigratedDatabase } from "@wh/db";
 import { calendarMonthUtc, PlanValidator } from "@wh/billing";
-import { MAINTENANCE_JOBS, scheduledTimeOf } from "@wh/queue";
+import { MAINTENANCE_JOBS, scheduledTimeOf, type WebhookQueues } from "@wh/queue";
 import { testServers, uniqueId } from "@wh/testkit";
 import { UnrecoverableError } from "bullmq";
+import { createWorkerMetrics } from "../worker-metrics";
 import { createMaintenanceProcessor } from "./process-maintenance-job";
 import { runUsageReset } from "./run-usage-reset";
 import { recordingLogger } from "./test-support/recording-logger";
@@ -163,6 +164,9 @@ describe("the maintenance processor", () => {
       clock: () => new Date(),
       usageResetTimeoutMs: 1_000,
       cleanup: { retentionDays: 30, batchSize: 10 },
+      metrics: createWorkerMetrics(),
+      replay: { queues: {} as WebhookQueues, jobOptions: {} },
+      deferredHorizonHours: 72,
     });
     await expect(processor({ id: "x", name: "reindex-everything", timestamp: 0 })).rejects.toBeInstanceOf(UnrecoverableError);
   });

@@ -1,7 +1,10 @@
 import { positiveInt } from "@wh/core";
-import { DEFAULT_LEDGER_CLEANUP_PATTERN, DEFAULT_USAGE_RESET_PATTERN } from "@wh/queue";
+import { DEFAULT_DEFERRED_SWEEP_PATTERN, DEFAULT_LEDGER_CLEANUP_PATTERN, DEFAULT_USAGE_RESET_PATTERN } from "@wh/queue";
 import { z } from "zod";
 import { MIN_RETENTION_DAYS } from "./delete-settled-webhook-events";
+
+/** What a deferred event waits for may itself be in Stripe's retries for 3 days. */
+const MIN_DEFERRED_HORIZON_HOURS = 72;
 
 const cronPattern = (fallback: string) =>
   z
@@ -26,4 +29,12 @@ export const scheduleEnvFields = {
     .default(30),
   /** Rows per DELETE statement of the cleanup, so no statement holds many locks for long. */
   LEDGER_CLEANUP_BATCH_SIZE: positiveInt(1_000),
+  /** Cron (UTC) of the sweep that releases deferred events whose key exists and expires the rest. */
+  DEFERRED_EVENT_SWEEP_PATTERN: cronPattern(DEFAULT_DEFERRED_SWEEP_PATTERN),
+  /** A deferred event still waiting this many hours after receipt becomes `dead` (with an alert). */
+  DEFERRED_EVENT_HORIZON_HOURS: z.coerce
+    .number()
+    .int()
+    .min(MIN_DEFERRED_HORIZON_HOURS, `must be at least ${MIN_DEFERRED_HORIZON_HOURS}: Stripe retries for up to 3 days`)
+    .default(MIN_DEFERRED_HORIZON_HOURS),
 };

@@ -1,16 +1,23 @@
 import { createMigratedDatabase, type MigratedDatabase } from "@wh/db";
 import { createLogger } from "@wh/core";
 import {
+  closeWebhookQueues,
   createProducerConnection,
+  createWebhookQueues,
   createWorkerConnection,
+  DEFAULT_DEFERRED_SWEEP_PATTERN,
   DEFAULT_LEDGER_CLEANUP_PATTERN,
   DEFAULT_USAGE_RESET_PATTERN,
   MAINTENANCE_JOBS,
   MAINTENANCE_QUEUE_NAME,
+  webhookJobOptions,
+  DEFAULT_RETRY_POLICY,
+  type WebhookQueues,
 } from "@wh/queue";
 import { AppProcess, testServers, uniqueId, uniqueQueuePrefix, waitFor } from "@wh/testkit";
 import { Queue, type Job } from "bullmq";
 import type { Redis } from "ioredis";
+import { createWorkerMetrics } from "../worker-metrics";
 import { startSchedules, type ScheduleSettings, type Schedules } from "./start-schedules";
 
 /** The schedulers on real Redis (a prefix of their own) and a database of their own. */
@@ -21,6 +28,7 @@ let connection: Redis;
 let admin: Redis;
 let prefix: string;
 let queue: Queue;
+let webhookQueues: WebhookQueues;
 const started: Schedules[] = [];
 
 function settings(overrides: Partial<ScheduleSettings> = {}): ScheduleSettings {
@@ -32,6 +40,8 @@ function settings(overrides: Partial<ScheduleSettings> = {}): ScheduleSettings {
     ledgerCleanupPattern: DEFAULT_LEDGER_CLEANUP_PATTERN,
     retentionDays: 30,
     cleanupBatchSize: 100,
+    deferredSweepPattern: DEFAULT_DEFERRED_SWEEP_PATTERN,
+    deferredHorizonHours: 72,
     lockDurationMs: 30_000,
     // Short, because BullMQ may leave one stalled-check timer running past close().
     stalledIntervalMs: 500,
@@ -40,7 +50,12 @@ function settings(overrides: Partial<ScheduleSettings> = {}): ScheduleSettings {
 }
 
 async function start(overrides: Partial<ScheduleSettings> = {}): Promise<Schedules> {
-  const schedules = await startSchedules(settings(overrides), { prisma: database.prisma, log });
+  const schedules = await startSchedules(settings(overrides), {
+    prisma: database.prisma,
+    log,
+    metrics: createWorkerMetrics(),
+    replay: { queues: webhookQueues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY) },
+  });
   started.push(schedules);
   return schedules;
 }
@@ -60,23 +75,26 @@ beforeEach(async () => {
   prefix = uniqueQueuePrefix();
   queue = new Queue(MAINTENANCE_QUEUE_NAME, { connection: admin, prefix });
   queue.on("error", () => undefined);
+  webhookQueues = createWebhookQueues(admin, prefix);
 });
 
 afterEach(async () => {
   await Promise.all(started.splice(0).map((schedules) => schedules.close(30_000)));
   await queue.obliterate({ force: true });
   await queue.close();
+  await closeWebhookQueues(webhookQueues);
   await admin.quit();
   await connection.quit();
   await database.drop();
 });
 
 describe("startSchedules", () => {
-  it("registers both job schedulers, cron in UTC, the reset on the 1st at 00:00", async () => {
+  it("registers every job scheduler, cron in UTC, the reset on the 1st at 00:00", async () => {
     await start();
 
     const schedulers = await queue.getJobSchedulers(0, -1, true);
     expect(schedulers.map((scheduler) => [scheduler.key, scheduler.name, scheduler.pattern, scheduler.tz]).sort()).toEqual([
+      [MAINTENANCE_JOBS.deferredEventsSweep, MAINTENANCE_JOBS.deferredEventsSweep, "*/15 * * * *", "UTC"],
       [MAINTENANCE_JOBS.ledgerCleanup, MAINTENANCE_JOBS.ledgerCleanup, "30 3 * * *", "UTC"],
       [MAINTENANCE_JOBS.usageMonthlyReset, MAINTENANCE_JOBS.usageMonthlyReset, "0 0 1 * *", "UTC"],
     ]);
@@ -87,7 +105,7 @@ describe("startSchedules", () => {
     // The next occurrence waits as a delayed job named after the scheduler.
     const delayed = await queue.getJobs(["delayed"]);
     expect(delayed.map((job) => job.id).sort()).toEqual(
-      [`repeat:${MAINTENANCE_JOBS.ledgerCleanup}:`, `repeat:${MAINTENANCE_JOBS.usageMonthlyReset}:${reset.next}`].map((id) =>
+      [`repeat:${MAINTENANCE_JOBS.deferredEventsSweep}:`, `repeat:${MAINTENANCE_JOBS.ledgerCleanup}:`, `repeat:${MAINTENANCE_JOBS.usageMonthlyReset}:${reset.next}`].map((id) =>
         expect.stringContaining(id),
       ),
     );
@@ -96,10 +114,11 @@ describe("startSchedules", () => {
   it("is idempotent: three workers starting at once leave one scheduler and one next job each", async () => {
     await Promise.all([start(), start(), start()]);
 
-    expect(await queue.getJobSchedulersCount()).toBe(2);
+    expect(await queue.getJobSchedulersCount()).toBe(3);
     const delayed = await queue.getJobs(["delayed"]);
     expect(delayed.filter((job) => job.name === MAINTENANCE_JOBS.usageMonthlyReset)).toHaveLength(1);
     expect(delayed.filter((job) => job.name === MAINTENANCE_JOBS.ledgerCleanup)).toHaveLength(1);
+    expect(delayed.filter((job) => job.name === MAINTENANCE_JOBS.deferredEventsSweep)).toHaveLength(1);
   });
 
   it("takes the pattern from the settings, and upserting a new one replaces the old", async () => {
@@ -160,7 +179,7 @@ describe("the built worker", () => {
     });
     try {
       await waitFor("the worker to start", () => worker.logs().includes("worker started"));
-      await waitFor("the schedulers in Redis", async () => (await queue.getJobSchedulersCount()) === 2);
+      await waitFor("the schedulers in Redis", async () => (await queue.getJobSchedulersCount()) === 3);
       expect((await queue.getJobScheduler(MAINTENANCE_JOBS.usageMonthlyReset))?.pattern).toBe("0 0 1 * *");
     } finally {
       expect(await worker.stop()).toBe(0);

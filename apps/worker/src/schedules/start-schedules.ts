@@ -7,12 +7,14 @@ import {
   MAINTENANCE_JOBS,
   MAINTENANCE_QUEUE_NAME,
   upsertMaintenanceSchedulers,
+  type ReplayWebhookJobOptions,
 } from "@wh/queue";
 import { Worker, type Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { WorkerEnv } from "../env";
 import { createMaintenanceProcessor } from "./process-maintenance-job";
 import { isFinalFailure } from "../is-final-failure";
+import type { WorkerMetrics } from "../worker-metrics";
 
 export interface ScheduleSettings {
   /** maxRetriesPerRequest null, like the webhook workers' (BullMQ duplicates it for blocking reads). */
@@ -23,6 +25,8 @@ export interface ScheduleSettings {
   ledgerCleanupPattern: string;
   retentionDays: number;
   cleanupBatchSize: number;
+  deferredSweepPattern: string;
+  deferredHorizonHours: number;
   lockDurationMs: number;
   /** How often the worker looks for maintenance jobs whose worker died. */
   stalledIntervalMs: number;
@@ -47,6 +51,8 @@ export function scheduleSettingsFromEnv(env: WorkerEnv, connection: Redis): Sche
     ledgerCleanupPattern: env.LEDGER_CLEANUP_PATTERN,
     retentionDays: env.WEBHOOK_EVENT_RETENTION_DAYS,
     cleanupBatchSize: env.LEDGER_CLEANUP_BATCH_SIZE,
+    deferredSweepPattern: env.DEFERRED_EVENT_SWEEP_PATTERN,
+    deferredHorizonHours: env.DEFERRED_EVENT_HORIZON_HOURS,
     lockDurationMs: env.LOCK_DURATION_MS,
     stalledIntervalMs: env.STALLED_INTERVAL_MS,
   };
@@ -61,7 +67,7 @@ export function scheduleSettingsFromEnv(env: WorkerEnv, connection: Redis): Sche
  */
 export async function startSchedules(
   settings: ScheduleSettings,
-  deps: { prisma: PrismaClient; log: Logger; clock?: () => Date },
+  deps: { prisma: PrismaClient; log: Logger; metrics: WorkerMetrics; replay: ReplayWebhookJobOptions; clock?: () => Date },
 ): Promise<Schedules> {
   const log = deps.log.child({ queue: MAINTENANCE_QUEUE_NAME });
   const queue = createMaintenanceQueue(settings.connection, settings.queuePrefix);
@@ -69,6 +75,7 @@ export async function startSchedules(
   await upsertMaintenanceSchedulers(queue, {
     usageResetPattern: settings.usageResetPattern,
     ledgerCleanupPattern: settings.ledgerCleanupPattern,
+    deferredSweepPattern: settings.deferredSweepPattern,
   });
 
   const processor = createMaintenanceProcessor({
@@ -77,6 +84,9 @@ export async function startSchedules(
     clock: deps.clock ?? (() => new Date()),
     usageResetTimeoutMs: settings.usageResetTimeoutMs,
     cleanup: { retentionDays: settings.retentionDays, batchSize: settings.cleanupBatchSize },
+    metrics: deps.metrics,
+    replay: deps.replay,
+    deferredHorizonHours: settings.deferredHorizonHours,
   });
   const worker = new Worker(MAINTENANCE_QUEUE_NAME, processor, {
     connection: settings.connection,
@@ -100,7 +110,11 @@ export async function startSchedules(
     jobId: `usage-catch-up-${Date.now()}-${randomUUID().slice(0, 8)}`,
   });
   log.info(
-    { usageResetPattern: settings.usageResetPattern, ledgerCleanupPattern: settings.ledgerCleanupPattern },
+    {
+      usageResetPattern: settings.usageResetPattern,
+      ledgerCleanupPattern: settings.ledgerCleanupPattern,
+      deferredSweepPattern: settings.deferredSweepPattern,
+    },
     "job schedulers registered",
   );
 

@@ -44,7 +44,8 @@ export async function startTestWebhookWorkers(options: {
   const producerRedis = createProducerConnection(redisUrl);
   const workerRedis = createWorkerConnection(redisUrl);
   const queues = createWebhookQueues(producerRedis, prefix);
-  const producer = new WebhookProducer({ queues, jobOptions: webhookJobOptions(options.retryPolicy), timeoutMs: 2_000, signingKeys: [TEST_JOB_SIGNING_KEY] });
+  const jobOptions = webhookJobOptions(options.retryPolicy);
+  const producer = new WebhookProducer({ queues, jobOptions, timeoutMs: 2_000, signingKeys: [TEST_JOB_SIGNING_KEY] });
   const workers = startWebhookWorkers(
     {
       connection: workerRedis,
@@ -56,7 +57,7 @@ export async function startTestWebhookWorkers(options: {
       signingKeys: [TEST_JOB_SIGNING_KEY],
       ...options.settings,
     },
-    { prisma: options.prisma, log: options.log, metrics: options.metrics },
+    { prisma: options.prisma, log: options.log, metrics: options.metrics, replay: { queues, jobOptions, signingKeys: [TEST_JOB_SIGNING_KEY] } },
   );
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   return {

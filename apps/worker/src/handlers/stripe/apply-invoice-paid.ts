@@ -1,6 +1,6 @@
-import { lockKey } from "@wh/db";
 import { COMPLETED, type EventHandler, type Tx } from "../handler-types";
-import { applySubscriptionStatus, type StoredSubscription } from "./apply-subscription-status";
+import { applySubscriptionStatus } from "./apply-subscription-status";
+import { lockInvoiceSubscription, type StoredSubscription } from "./lock-invoice-subscription";
 import { invoiceSchema, invoiceSubscriptionId, stripeObject } from "./stripe-payloads";
 
 /** The statuses a payment failure sets (apply-invoice-payment-failed.ts), and so a payment may lift. */
@@ -12,16 +12,19 @@ const SET_BY_PAYMENT_FAILURE = new Set(["past_due", "unpaid"]);
  * `trialing` or `incomplete` (a trial's $0 invoice is paid at signup, before the trial ends),
  * never revives a terminal status, and never overrides newer subscription state (the watermark).
  * Those states change through the subscription's own events, which Stripe sends as well.
+ * Waits (`deferred`) for a subscription that is not stored yet.
  */
 export const applyInvoicePaid: EventHandler = async ({ tx, job, eventAt }) => {
   const invoice = stripeObject(job.payload, invoiceSchema, "invoice");
   const subscriptionId = invoiceSubscriptionId(invoice);
   if (!subscriptionId) return { status: "ignored", reason: "invoice without a subscription" };
-  await lockKey(tx, `stripe_subscription:${subscriptionId}`);
+  const subscription = await lockInvoiceSubscription(tx, subscriptionId);
+  if ("deferred" in subscription) return subscription.deferred;
 
   const change = await applySubscriptionStatus(
     tx,
-    { subscriptionId, status: "active", eventAt, eventId: job.eventId },
+    subscription.stored,
+    { status: "active", eventAt, eventId: job.eventId },
     (stored) => stateCameFromPaymentFailure(tx, stored),
   );
   switch (change) {

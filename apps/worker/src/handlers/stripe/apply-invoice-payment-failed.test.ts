@@ -1,7 +1,6 @@
 import { createPrismaClient, type PrismaClient } from "@wh/db";
 import { invoiceObject, stripeEvent, subscriptionObject, testServers, uniqueId } from "@wh/testkit";
 import { applyJob, stripeJob } from "../../test-support/apply-job";
-import { SubscriptionNotKnownError } from "./subscription-not-known-error";
 
 let prisma: PrismaClient;
 beforeAll(() => {
@@ -81,9 +80,10 @@ describe("invoice payment events", () => {
     expect(await plan(clerkUserId)).toBeNull();
   });
 
-  it("retries an invoice event that arrives before its subscription", async () => {
-    const event = stripeEvent("invoice.payment_failed", invoiceObject({ subscriptionId: uniqueId("sub") }));
-    await expect(applyJob(prisma, stripeJob(event))).rejects.toBeInstanceOf(SubscriptionNotKnownError);
+  it("defers an invoice event that arrives before its subscription, recording no failure", async () => {
+    const subscriptionId = uniqueId("sub");
+    const event = stripeEvent("invoice.payment_failed", invoiceObject({ subscriptionId }));
+    expect(await applyJob(prisma, stripeJob(event))).toMatchObject({ status: "deferred", waitKey: `stripe_subscription:${subscriptionId}` });
     expect(await prisma.invoicePaymentFailure.count({ where: { stripeInvoiceId: (event.data as { object: { id: string } }).object.id } })).toBe(0);
   });
 

@@ -1,19 +1,21 @@
-import { lockKey } from "@wh/db";
 import { COMPLETED, type EventHandler } from "../handler-types";
 import { applySubscriptionStatus } from "./apply-subscription-status";
+import { lockInvoiceSubscription } from "./lock-invoice-subscription";
 import { invoiceSchema, invoiceSubscriptionId, stripeObject } from "./stripe-payloads";
 
 /**
  * `invoice.payment_failed`: records the failure once per invoice attempt and marks the
  * subscription `past_due` (the plan stays while Stripe retries). When Stripe will not retry
  * (no `next_payment_attempt`) the failure is final: the subscription becomes `unpaid`, which
- * grants no plan, so `current_plan` goes to NULL.
+ * grants no plan, so `current_plan` goes to NULL. Waits (`deferred`) for a subscription that is
+ * not stored yet, recording nothing until it runs.
  */
 export const applyInvoicePaymentFailed: EventHandler = async ({ tx, job, eventAt }) => {
   const invoice = stripeObject(job.payload, invoiceSchema, "invoice");
   const subscriptionId = invoiceSubscriptionId(invoice);
   if (!subscriptionId) return { status: "ignored", reason: "invoice without a subscription" };
-  await lockKey(tx, `stripe_subscription:${subscriptionId}`);
+  const subscription = await lockInvoiceSubscription(tx, subscriptionId);
+  if ("deferred" in subscription) return subscription.deferred;
 
   const final = invoice.next_payment_attempt === null || invoice.next_payment_attempt === undefined;
   const inserted = await tx.$executeRaw`
@@ -25,8 +27,7 @@ export const applyInvoicePaymentFailed: EventHandler = async ({ tx, job, eventAt
   if (inserted === 0) {
     return { status: "skipped_duplicate", reason: `failure of ${invoice.id} attempt ${invoice.attempt_count} already recorded` };
   }
-  const change = await applySubscriptionStatus(tx, {
-    subscriptionId,
+  const change = await applySubscriptionStatus(tx, subscription.stored, {
     status: final ? "unpaid" : "past_due",
     eventAt,
     eventId: job.eventId,

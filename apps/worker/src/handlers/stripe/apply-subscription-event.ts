@@ -1,5 +1,6 @@
 import { lockKey } from "@wh/db";
 import { bestPlan } from "@wh/billing";
+import { customerWaitKey, subscriptionWaitKey } from "../../deferred/wait-key";
 import { recomputeCurrentPlan } from "../../users/recompute-current-plan";
 import { resolveStripeUser } from "../../users/stripe-customer-link";
 import { COMPLETED, type EventHandler } from "../handler-types";
@@ -42,12 +43,15 @@ function sameState(a: SubscriptionState, b: SubscriptionState): boolean {
 
 /**
  * `customer.subscription.created|updated|deleted`: keeps the subscription row at the newest
- * version Stripe sent (see subscription-event-order.ts) and recomputes the user's plan.
+ * version Stripe sent (see subscription-event-order.ts) and recomputes the user's plan. A new
+ * subscription whose user is not known yet (no `clerk_user_id` metadata, customer not linked)
+ * waits for the checkout that links its customer; storing a new subscription releases the
+ * invoice events that waited for it.
  */
 export const applySubscriptionEvent: EventHandler = async ({ tx, job, eventAt }) => {
   const sub = stripeObject(job.payload, subscriptionSchema, "subscription");
   const state = subscriptionState(sub);
-  await lockKey(tx, `stripe_subscription:${sub.id}`);
+  await lockKey(tx, subscriptionWaitKey(sub.id));
 
   const stored = await tx.subscription.findUnique({ where: { stripeSubscriptionId: sub.id } });
   if (stored) {
@@ -65,9 +69,10 @@ export const applySubscriptionEvent: EventHandler = async ({ tx, job, eventAt })
   }
 
   const customerId = expandableId(sub.customer) ?? "";
-  const userId = stored
-    ? stored.userId
-    : (await resolveStripeUser(tx, { clerkUserId: sub.metadata?.clerk_user_id, customerId })).id;
+  const userId = stored ? stored.userId : (await resolveStripeUser(tx, { clerkUserId: sub.metadata?.clerk_user_id, customerId }))?.id;
+  if (!userId) {
+    return { status: "deferred", reason: `customer ${customerId} is not linked to a user yet`, waitKey: customerWaitKey(customerId) };
+  }
   const watermark = { lastEventAt: eventAt, lastEventId: job.eventId };
   await tx.subscription.upsert({
     where: { stripeSubscriptionId: sub.id },
@@ -75,5 +80,5 @@ export const applySubscriptionEvent: EventHandler = async ({ tx, job, eventAt })
     update: { ...state, ...watermark },
   });
   await recomputeCurrentPlan(tx, userId);
-  return COMPLETED;
+  return stored ? COMPLETED : { status: "completed", provides: subscriptionWaitKey(sub.id) };
 };

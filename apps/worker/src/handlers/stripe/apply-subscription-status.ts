@@ -1,16 +1,10 @@
 import { recomputeCurrentPlan } from "../../users/recompute-current-plan";
 import type { Tx } from "../handler-types";
+import type { StoredSubscription } from "./lock-invoice-subscription";
 import { isNewerSubscriptionVersion, storedVersion } from "./subscription-event-order";
-import { SubscriptionNotKnownError } from "./subscription-not-known-error";
 
 /** `kept`: the event is current, but `mayChange` refused to move the subscription from its status. */
 export type StatusChange = "applied" | "unchanged" | "stale" | "kept";
-
-export interface StoredSubscription {
-  stripeSubscriptionId: string;
-  status: string;
-  lastEventAt: Date;
-}
 
 /**
  * Moves a stored subscription to `status` on behalf of an invoice event, under the same ordering
@@ -20,11 +14,10 @@ export interface StoredSubscription {
  */
 export async function applySubscriptionStatus(
   tx: Tx,
-  change: { subscriptionId: string; status: string; eventAt: Date; eventId: string },
+  stored: StoredSubscription,
+  change: { status: string; eventAt: Date; eventId: string },
   mayChange?: (stored: StoredSubscription) => Promise<boolean>,
 ): Promise<StatusChange> {
-  const stored = await tx.subscription.findUnique({ where: { stripeSubscriptionId: change.subscriptionId } });
-  if (!stored) throw new SubscriptionNotKnownError(`subscription ${change.subscriptionId} is not stored yet`);
   const newer = isNewerSubscriptionVersion(
     storedVersion(stored),
     { eventAt: change.eventAt, eventId: change.eventId, status: change.status, periodEnd: stored.currentPeriodEnd },
