@@ -94,7 +94,10 @@ async function main(argv: string[]): Promise<number> {
   const failed = measurements.filter((measurement) => !measurement.verified);
   const verification =
     failed.length === 0
-      ? `Verification: OK, ${measurements.length} runs: every accepted event applied exactly once, every subscription on its newest plan.`
+      ? `Verification: OK, ${measurements.length} runs: ${[
+          ...(measurements.some((m) => m.unit === "req") ? ["every delivery answered 2xx is exactly one job in Redis"] : []),
+          ...(measurements.some((m) => m.unit === "event") ? ["every accepted event applied exactly once, every subscription on its newest plan"] : []),
+        ].join("; ")}.`
       : `Verification: FAILED in ${failed.length} of ${measurements.length} runs: ${failed.map((m) => `${m.scenario} (${m.variant}): ${m.verification}`).join("; ")}`;
   const profiles = profileDirs.flatMap(({ label, dir }) => {
     const files = profilesIn(dir);
