@@ -10,6 +10,7 @@ const env = loadBareReceiverEnv();
 const connection = createProducerConnection(env.REDIS_URL);
 connection.on("error", () => undefined);
 const queues = createWebhookQueues(connection, env.QUEUE_PREFIX);
+for (const queue of Object.values(queues)) queue.on("error", () => undefined);
 const server = createBareReceiver({
   queues,
   stripeSecret: env.STRIPE_WEBHOOK_SECRET[0]!,

@@ -48,7 +48,7 @@ function scenarios(options: BenchOptions, servers: BenchServers): Scenario[] {
     e2e: options.e2eRates.map((rate) => ({
       name: `e2e ${rate}/s`,
       run: (variant, context) =>
-        runE2eScenario(variant, { servers, context, rate, durationMs, subscriptions: options.subscriptions, drainTimeoutMs }),
+        runE2eScenario(variant, { servers, context, rate, durationMs, warmUpMs: options.warmUpSeconds * 1000, subscriptions: options.subscriptions, drainTimeoutMs }),
     })),
   };
   return options.mode === "all" ? [...all.receiver, ...all.worker, ...all.e2e] : all[options.mode];

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { waitFor } from "@wh/testkit";
 import { BENCH_STRIPE_SECRET, startReceiver, startWorker, type RunContext, type Variant } from "./bench-apps";
+import type { BenchProcess } from "./bench-process";
 import { BenchQueue } from "./bench-queue";
 import type { BenchServers } from "./bench-servers";
 import { CpuMeter } from "./cpu-meter";
 import { summarizeLatencies } from "./latency-stats";
-import { LoadGenerator } from "./load-generator";
+import { countOk, LoadGenerator } from "./load-generator";
 import { perUnit, type Measurement } from "./measurement";
 import { postgresCpuMicros, processCpuMicros } from "./process-cpu";
 import { SubscriptionWorkload } from "./subscription-workload";
@@ -16,6 +17,7 @@ export interface E2eScenarioOptions {
   context: Omit<RunContext, "redisUrl" | "databaseUrl" | "queuePrefix">;
   rate: number;
   durationMs: number;
+  warmUpMs: number;
   subscriptions: number;
   drainTimeoutMs: number;
 }
@@ -23,7 +25,8 @@ export interface E2eScenarioOptions {
 /**
  * Receiver and worker together at a fixed offered rate. The queue depth "stays flat" when the
  * backlog at the end of the offered load is at most half a second of arrivals: the worker kept
- * up. CPU per event covers the offered window; afterwards the backlog drains and is verified.
+ * up. After a warm-up (drained before measuring), CPU per event covers the offered window;
+ * afterwards the backlog drains and every accepted event is verified.
  */
 export async function runE2eScenario(variant: Variant, options: E2eScenarioOptions): Promise<Measurement> {
   const { servers } = options;
@@ -38,13 +41,28 @@ export async function runE2eScenario(variant: Variant, options: E2eScenarioOptio
   };
   const workload = new SubscriptionWorkload(tag, options.subscriptions, BENCH_STRIPE_SECRET);
   const queue = BenchQueue.open(context.redisUrl, context.queuePrefix);
+  const processes: BenchProcess[] = [];
   try {
     await seedSubscriptions(database.url, workload);
     const receiver = await startReceiver(variant, context);
+    processes.push(receiver.process);
     const worker = await startWorker(variant, context);
+    processes.push(worker);
     const generator = new LoadGenerator(receiver.url, 256);
     const accepted: number[] = [];
     let next = 0;
+    const deliver = () => {
+      const index = next++;
+      return { ...workload.delivery(index), onOk: () => accepted.push(index) };
+    };
+    const drained = () =>
+      waitFor("the worker to drain the backlog", async () => (await queue.finished()) >= accepted.length, {
+        timeoutMs: options.drainTimeoutMs,
+        intervalMs: 100,
+      });
+    await generator.closedLoop({ lanes: 4, until: { durationMs: options.warmUpMs }, next: deliver });
+    await drained();
+    const finishedBefore = await queue.finished();
     const meter = new CpuMeter([
       { label: "receiver", read: () => processCpuMicros(receiver.process.pid) },
       { label: "worker", read: () => processCpuMicros(worker.pid) },
@@ -55,19 +73,13 @@ export async function runE2eScenario(variant: Variant, options: E2eScenarioOptio
     const result = await generator.openLoop({
       rate: options.rate,
       durationMs: options.durationMs,
-      next: () => {
-        const index = next++;
-        const delivery = workload.delivery(index);
-        return { ...delivery, onOk: () => accepted.push(index) };
-      },
+      next: deliver,
     });
     const cpu = meter.stop();
-    const [depth, finished] = [await queue.depth(), await queue.finished()];
+    const depth = await queue.depth();
+    const finished = (await queue.finished()) - finishedBefore;
     await generator.close();
-    await waitFor("the worker to drain the backlog", async () => (await queue.finished()) >= accepted.length, {
-      timeoutMs: options.drainTimeoutMs,
-      intervalMs: 100,
-    });
+    await drained();
     await Promise.all([receiver.process.stop(), worker.stop()]);
     const verdict = await verifyApplied(database.url, workload, accepted);
     return {
@@ -77,12 +89,13 @@ export async function runE2eScenario(variant: Variant, options: E2eScenarioOptio
       throughput: finished / (result.elapsedMs / 1000),
       latency: summarizeLatencies(result.latencies),
       cpuPerUnit: perUnit(cpu, finished),
-      errors: result.latencies.length - accepted.length,
+      errors: result.latencies.length - countOk(result),
       flat: depth <= options.rate / 2,
       verified: verdict.ok,
       verification: `${verdict.detail}; backlog ${depth} at the end of the load`,
     };
   } finally {
+    await Promise.all(processes.map((started) => started.stop()));
     await queue.close();
     await database.drop();
   }

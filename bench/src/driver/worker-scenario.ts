@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { waitFor } from "@wh/testkit";
 import { BENCH_STRIPE_SECRET, startReceiver, startWorker, type RunContext, type Variant } from "./bench-apps";
+import type { BenchProcess } from "./bench-process";
 import { BenchQueue } from "./bench-queue";
 import type { BenchServers } from "./bench-servers";
 import { CpuMeter } from "./cpu-meter";
@@ -37,10 +38,12 @@ export async function runWorkerScenario(variant: Variant, options: WorkerScenari
   };
   const workload = new SubscriptionWorkload(tag, options.subscriptions, BENCH_STRIPE_SECRET);
   const queue = BenchQueue.open(context.redisUrl, context.queuePrefix);
+  const processes: BenchProcess[] = [];
   try {
     await seedSubscriptions(database.url, workload);
     await queue.pause();
     const receiver = await startReceiver(variant, { ...context, cpuProfileDir: undefined });
+    processes.push(receiver.process);
     const generator = new LoadGenerator(receiver.url, 16);
     let next = 0;
     const filled = await generator.closedLoop({ lanes: 16, until: { requests: options.events }, next: () => workload.delivery(next++) });
@@ -50,6 +53,7 @@ export async function runWorkerScenario(variant: Variant, options: WorkerScenari
     if (accepted !== options.events) throw new Error(`filling the queue: ${accepted} of ${options.events} deliveries accepted`);
 
     const worker = await startWorker(variant, context);
+    processes.push(worker);
     const meter = new CpuMeter([
       { label: "worker", read: () => processCpuMicros(worker.pid) },
       { label: "redis", read: () => processCpuMicros(servers.redisPid) },
@@ -77,6 +81,7 @@ export async function runWorkerScenario(variant: Variant, options: WorkerScenari
       verification: verdict.detail,
     };
   } finally {
+    await Promise.all(processes.map((started) => started.stop()));
     await queue.close();
     await database.drop();
   }
