@@ -37,8 +37,8 @@ export function benchEnvironment(context: RunContext): Record<string, string> {
 }
 
 /** `node --cpu-prof` for our apps when profiling, one folder per app under the run's profile folder. */
-const profileOptions = (context: RunContext, variant: Variant, app: "receiver" | "worker") =>
-  variant === "ours" && context.cpuProfileDir ? `--cpu-prof --cpu-prof-dir=${context.cpuProfileDir}/${app}` : undefined;
+const profileArgs = (context: RunContext, variant: Variant, app: "receiver" | "worker") =>
+  variant === "ours" && context.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${context.cpuProfileDir}/${app}`] : undefined;
 
 /** The receiver of a variant on a free port; resolves once it answers. */
 export async function startReceiver(variant: Variant, context: RunContext): Promise<{ process: BenchProcess; url: string }> {
@@ -52,7 +52,7 @@ export async function startReceiver(variant: Variant, context: RunContext): Prom
           script: "apps/receiver/dist/main.js",
           env: { ...env, RECEIVER_HOST: "127.0.0.1", RECEIVER_PORT: String(port) },
           logDir: context.logDir,
-          nodeOptions: profileOptions(context, variant, "receiver"),
+          nodeArgs: profileArgs(context, variant, "receiver"),
           ready: { url: `${url}/healthz` },
         })
       : await BenchProcess.start({
@@ -83,7 +83,7 @@ export async function startWorker(variant: Variant, context: RunContext): Promis
     script: "apps/worker/dist/main.js",
     env: { ...env, WORKER_HOST: "127.0.0.1", WORKER_PORT: String(port) },
     logDir: context.logDir,
-    nodeOptions: profileOptions(context, variant, "worker"),
+    nodeArgs: profileArgs(context, variant, "worker"),
     ready: { url: `http://127.0.0.1:${port}/readyz` },
   });
 }

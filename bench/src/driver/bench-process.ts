@@ -12,8 +12,8 @@ export interface BenchProcessOptions {
   script: string;
   env: Record<string, string>;
   logDir: string;
-  /** Extra NODE_OPTIONS, e.g. `--cpu-prof --cpu-prof-dir=…`. */
-  nodeOptions?: string;
+  /** Node options before the script, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
+  nodeArgs?: string[];
   /** Ready when GET <url> answers 2xx, or when a line of stdout matches. */
   ready: { url: string } | { stdout: RegExp };
 }
@@ -38,9 +38,9 @@ export class BenchProcess {
   static async start(options: BenchProcessOptions): Promise<BenchProcess> {
     const logFile = path.join(options.logDir, `${options.name}.log`);
     const log = createWriteStream(logFile, { flags: "a" });
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, options.script)], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(REPO_ROOT, options.script)], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? "", ...options.env, NODE_OPTIONS: options.nodeOptions ?? "" },
+      env: { PATH: process.env.PATH ?? "", ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let sawReadyLine = false;
@@ -51,19 +51,20 @@ export class BenchProcess {
     child.stderr!.pipe(log);
     const started = new BenchProcess(options.name, child, logFile);
     const ready = options.ready;
-    await waitFor(
+    const outcome = await waitFor(
       `${options.name} to be ready (log: ${logFile})`,
       async () => {
-        if (child.exitCode !== null) throw new Error(`${options.name} exited with ${child.exitCode}`);
-        if ("stdout" in ready) return sawReadyLine;
+        if (child.exitCode !== null || child.signalCode !== null) return "exited";
+        if ("stdout" in ready) return sawReadyLine && "ready";
         const response = await fetch(ready.url).catch(() => undefined);
-        return response?.ok === true;
+        return response?.ok === true && "ready";
       },
       { timeoutMs: 30_000, intervalMs: 50 },
     ).catch(async (error: Error) => {
       await started.stop();
       throw error;
     });
+    if (outcome === "exited") throw new Error(`${options.name} exited before it was ready (log: ${logFile})`);
     return started;
   }
 
