@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import { errorMessage } from "@wh/core";
 import type { RunContext, Variant } from "./bench-apps";
@@ -57,6 +58,7 @@ function scenarios(options: BenchOptions, servers: BenchServers): Scenario[] {
 async function main(argv: string[]): Promise<number> {
   const options = parseBenchOptions(argv);
   const startedAt = new Date();
+  const busyAtStart = loadavg()[0]! > cpus().length;
   const runId = `b${startedAt.toISOString().replace(/[-:T]/g, "").slice(2, 14)}`;
   const reportDir = path.join(REPO_ROOT, "bench", "reports", runId);
   mkdirSync(reportDir, { recursive: true });
@@ -102,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
   const profiles = profileDirs.flatMap(({ label, dir }) => {
     const files = profilesIn(dir);
     if (files.length === 0) return [];
-    return [`${label} (${files.length} profile${files.length > 1 ? "s" : ""}, top 15 self time)`, ...topSelfTime(files).map((entry) => `  ${(entry.share * 100).toFixed(1).padStart(5)} %  ${entry.name}`), ""];
+    return [`${label} (${files.length} profile${files.length > 1 ? "s" : ""}, top 15 self time)`, ...topSelfTime(files, REPO_ROOT).map((entry) => `  ${(entry.share * 100).toFixed(1).padStart(5)} %  ${entry.name}`), ""];
   });
 
   const command = `bash scripts/bench.sh ${argv.join(" ")}`.trim();
@@ -110,6 +112,7 @@ async function main(argv: string[]): Promise<number> {
     command,
     startedAt,
     machine,
+    busy: busyAtStart,
     reduced: reducedScale(options),
     table,
     flatRates,
@@ -118,7 +121,8 @@ async function main(argv: string[]): Promise<number> {
     profiles,
     rows,
   });
-  const chart = renderChart(rows, `${command} (${startedAt.toISOString().slice(0, 16)}Z)`);
+  const scale = reducedScale(options).length > 0 ? "reduced scale, " : "";
+  const chart = renderChart(rows, `bare vs ours, ${scale}medians of ${options.repeat}, run ${startedAt.toISOString().slice(0, 16)}Z`);
   writeFileSync(path.join(reportDir, "measurements.json"), `${JSON.stringify(measurements, null, 2)}\n`);
   writeFileSync(path.join(reportDir, "benchmarks.md"), doc);
   writeFileSync(path.join(reportDir, "benchmarks.svg"), chart);

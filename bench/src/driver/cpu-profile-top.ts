@@ -18,8 +18,12 @@ export interface SelfTime {
   share: number;
 }
 
-/** Self time per function (name and location) over the `.cpuprofile` files given, largest first. */
-export function topSelfTime(files: readonly string[], limit = 15): SelfTime[] {
+/**
+ * Self time per function (name and location) over the `.cpuprofile` files given, largest first,
+ * as a share of the CPU time sampled (idle samples left out). A profile covers the whole process
+ * life, start-up included.
+ */
+export function topSelfTime(files: readonly string[], root: string, limit = 15): SelfTime[] {
   const byName = new Map<string, number>();
   let total = 0;
   for (const file of files) {
@@ -27,14 +31,16 @@ export function topSelfTime(files: readonly string[], limit = 15): SelfTime[] {
     const names = new Map(
       profile.nodes.map((node) => {
         const { functionName, url, lineNumber } = node.callFrame;
-        const where = url ? ` ${url.replace(/^.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, "").replace(/^file:\/\//, "")}:${lineNumber + 1}` : "";
+        const file = url.replace(/^file:\/\//, "").replace(/^.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, "").replace(`${root}/`, "");
+        const where = url ? ` ${file}:${lineNumber + 1}` : "";
         return [node.id, `${functionName || "(anonymous)"}${where}`];
       }),
     );
     profile.samples.forEach((id, index) => {
+      const name = names.get(id) ?? "?";
+      if (name === "(idle)") return;
       const delta = profile.timeDeltas[index] ?? 0;
       total += delta;
-      const name = names.get(id) ?? "?";
       byName.set(name, (byName.get(name) ?? 0) + delta);
     });
   }
