@@ -13,7 +13,8 @@ a Redis and a Postgres the benchmark starts for itself on free ports (the develo
 are not used for measuring), and prints one table: throughput, p50/p99/p99.9 latency, CPU µs
 per request or event per process (app, Redis, Postgres) and in total, ours/bare, and the noise
 (max/min over the repeats). Results, the machine and the command go to docs/benchmarks.md with
-a chart (docs/benchmarks.svg); logs, profiles and raw measurements to bench/reports/<run id>/.
+a chart (docs/benchmarks.svg); logs, profiles and raw measurements to bench/reports/<run id>/
+(the last 10 runs are kept).
 
 Scenarios (default: all):
   receiver   closed loop with --connections connections, then open loop at each --receiver-rates

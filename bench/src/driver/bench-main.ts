@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import { errorMessage } from "@wh/core";
@@ -55,13 +55,21 @@ function scenarios(options: BenchOptions, servers: BenchServers): Scenario[] {
   return options.mode === "all" ? [...all.receiver, ...all.worker, ...all.e2e] : all[options.mode];
 }
 
+/** Keeps the newest `keep` run folders (run ids sort by time). */
+function pruneReports(reportsDir: string, keep: number): void {
+  const runs = readdirSync(reportsDir).filter((name) => /^b\d{12}$/.test(name)).sort();
+  for (const run of runs.slice(0, Math.max(0, runs.length - keep))) rmSync(path.join(reportsDir, run), { recursive: true, force: true });
+}
+
 async function main(argv: string[]): Promise<number> {
   const options = parseBenchOptions(argv);
   const startedAt = new Date();
   const busyAtStart = loadavg()[0]! > cpus().length;
   const runId = `b${startedAt.toISOString().replace(/[-:T]/g, "").slice(2, 14)}`;
-  const reportDir = path.join(REPO_ROOT, "bench", "reports", runId);
+  const reportsDir = path.join(REPO_ROOT, "bench", "reports");
+  const reportDir = path.join(reportsDir, runId);
   mkdirSync(reportDir, { recursive: true });
+  pruneReports(reportsDir, 10);
   log(`run ${runId}: starting a Redis and a Postgres of the benchmark's own; reports in ${path.relative(REPO_ROOT, reportDir)}`);
   const servers = await BenchServers.start();
   const machine = describeMachine(servers.versions);
