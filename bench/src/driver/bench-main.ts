@@ -72,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
   pruneReports(reportsDir, 10);
   log(`run ${runId}: starting a Redis and a Postgres of the benchmark's own; reports in ${path.relative(REPO_ROOT, reportDir)}`);
   const servers = await BenchServers.start();
+  stopServers = () => servers.close();
   const machine = describeMachine(servers.versions);
   const measurements: Measurement[] = [];
   const profileDirs: { label: string; dir: string }[] = [];
@@ -146,6 +147,15 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(`${verification}\n`);
   log(`written: ${options.writeDocs ? "docs/benchmarks.md, docs/benchmarks.svg, " : ""}${path.relative(REPO_ROOT, reportDir)}/`);
   return failed.length === 0 ? 0 : 1;
+}
+
+/** Stops the benchmark's servers when a signal ends the run (the apps are killed by BenchProcess's exit hook). */
+let stopServers: (() => Promise<void>) | undefined;
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping what the benchmark started`);
+    void (stopServers?.() ?? Promise.resolve()).finally(() => process.exit(code));
+  });
 }
 
 main(process.argv.slice(2)).then(

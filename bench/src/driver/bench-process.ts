@@ -25,6 +25,9 @@ export interface BenchProcessOptions {
  * Node options can be set.
  */
 export class BenchProcess {
+  /** Children still running; killed when the benchmark exits, however it exits. */
+  private static readonly live = new Set<ChildProcess>();
+  private static exitHookInstalled = false;
   private readonly exited: Promise<number | null>;
 
   private constructor(
@@ -33,6 +36,16 @@ export class BenchProcess {
     private readonly logFile: string,
   ) {
     this.exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+    if (!BenchProcess.exitHookInstalled) {
+      BenchProcess.exitHookInstalled = true;
+      process.once("exit", BenchProcess.killAll);
+    }
+    BenchProcess.live.add(child);
+    child.once("exit", () => BenchProcess.live.delete(child));
+  }
+
+  private static killAll(): void {
+    for (const child of BenchProcess.live) child.kill("SIGKILL");
   }
 
   static async start(options: BenchProcessOptions): Promise<BenchProcess> {
