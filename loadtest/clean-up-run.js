@@ -1,7 +1,7 @@
 // Removes what one scripts/load.sh run left behind: its rows in Postgres (ledger rows and the
 // users it created, whose customers, subscriptions and usage rows cascade) and every key under
 // its dedicated BullMQ prefix in Redis. Rows are found by the run id in their ids, never by time.
-// Usage: DATABASE_URL=… REDIS_URL=… node loadtest/clean-up-run.js --run-id ID [--queue-prefix P]
+// Usage: DATABASE_URL=… REDIS_URL=… node loadtest/clean-up-run.js --run-id ID [--queue-prefix P]...
 // Both warm-up and measured ids are covered: the warm-up run id is the run id plus a suffix.
 "use strict";
 
@@ -46,7 +46,7 @@ async function cleanRedis(prefix) {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { "run-id": { type: "string" }, "queue-prefix": { type: "string" } } });
+  const { values } = parseArgs({ options: { "run-id": { type: "string" }, "queue-prefix": { type: "string", multiple: true } } });
   const runId = values["run-id"];
   // Ids are prefix-matched: insist on the long generated form so a short id cannot match others.
   if (!runId || !/^lt[0-9a-z]{12,}$/.test(runId)) throw new Error("--run-id must be a generated run id (lt + 12 or more)");
@@ -58,10 +58,10 @@ async function main() {
     failed = true;
     process.stderr.write(`[load] could not remove the run's Postgres rows: ${error.message}\n`);
   }
-  if (values["queue-prefix"]) {
+  for (const prefix of values["queue-prefix"] ?? []) {
     try {
-      const keys = await cleanRedis(values["queue-prefix"]);
-      process.stderr.write(`[load] removed ${keys} Redis keys under ${values["queue-prefix"]}\n`);
+      const keys = await cleanRedis(prefix);
+      process.stderr.write(`[load] removed ${keys} Redis keys under ${prefix}\n`);
     } catch (error) {
       failed = true;
       process.stderr.write(`[load] could not remove the Redis keys: ${error.message}\n`);

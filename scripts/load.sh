@@ -16,7 +16,8 @@ accepted. In one run, on free 127.0.0.1 ports:
   1. bootstrap as scripts/dev.sh does (dependencies, Redis, Postgres, build, migrations), then
      install loadtest/ (a standalone npm package with artillery; `npm ci --ignore-scripts`,
      only when loadtest/package-lock.json changed)
-  2. start a bare baseline (Express + express.raw, answers 200, nothing else), the built receiver
+  2. start the bare baseline receiver (bench/src/bare/: node:http, the official libraries'
+     signature check, one BullMQ add; its own prefix {whload-<run id>-bare}), the built receiver
      and the built worker, on a dedicated BullMQ prefix {whload-<run id>}
   3. warm all three up, stop the worker, then run the same artillery phase against the baseline,
      then against the receiver: N virtual users a second for S seconds, each a customer sending
@@ -128,6 +129,7 @@ mkdir -p "$LOADTEST_DIR/reports"
 find "$LOADTEST_DIR/reports" -mindepth 1 -maxdepth 1 -type d -name 'lt*' -printf '%T@ %p\n' 2>/dev/null |
   sort -rn | tail -n +10 | cut -d' ' -f2- | xargs -r rm -rf --
 QUEUE_PREFIX="{whload-$RUN_ID}"
+BARE_QUEUE_PREFIX="{whload-$RUN_ID-bare}"
 mkdir -p "$RUN_DIR"
 mapfile -t PORTS < <(node "$LOADTEST_DIR/free-ports.js" 4)
 BASELINE_URL="http://127.0.0.1:${PORTS[0]}"
@@ -168,9 +170,10 @@ cleanup() {
   for name in "${!PIDS[@]}"; do kill -TERM "${PIDS[$name]}" 2>/dev/null || true; done
   for name in "${!PIDS[@]}"; do stop_process "$name"; done
   if ((KEEP_DATA)); then
-    log "kept the run's data: ids contain $RUN_ID, queue prefix $QUEUE_PREFIX"
+    log "kept the run's data: ids contain $RUN_ID, queue prefixes $QUEUE_PREFIX and $BARE_QUEUE_PREFIX"
   else
-    node "$LOADTEST_DIR/clean-up-run.js" --run-id "$RUN_ID" --queue-prefix "$QUEUE_PREFIX" || status=1
+    node "$LOADTEST_DIR/clean-up-run.js" --run-id "$RUN_ID" --queue-prefix "$QUEUE_PREFIX" \
+      --queue-prefix "$BARE_QUEUE_PREFIX" || status=1
   fi
   log "reports and logs: ${RUN_DIR#"$BOOTSTRAP_ROOT"/}"
   exit "$status"
@@ -216,7 +219,9 @@ wait_ready() {
 
 log "run $RUN_ID: baseline $BASELINE_URL, receiver $RECEIVER_URL, worker $WORKER_URL, queue prefix $QUEUE_PREFIX"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
-start_background baseline node "$LOADTEST_DIR/baseline-server.js" "${PORTS[0]}"
+# the bare receiver's jobs go to a prefix no worker reads
+start_background baseline env BARE_PORT="${PORTS[0]}" QUEUE_PREFIX="$BARE_QUEUE_PREFIX" \
+  node bench/dist/bare/bare-receiver-main.js
 start_background receiver env RECEIVER_HOST=127.0.0.1 RECEIVER_PORT="${PORTS[1]}" RECEIVER_OPS_PORT="${PORTS[3]}" QUEUE_PREFIX="$QUEUE_PREFIX" \
   node apps/receiver/dist/main.js
 start_worker

@@ -1,0 +1,89 @@
+import { freePort, TEST_CLERK_SECRET, TEST_STRIPE_SECRET } from "@wh/testkit";
+import { BenchProcess } from "./bench-process";
+
+export type Variant = "bare" | "ours";
+
+/** Where a run's processes connect and how the worker side is sized. */
+export interface RunContext {
+  redisUrl: string;
+  databaseUrl: string;
+  queuePrefix: string;
+  concurrency: number;
+  logDir: string;
+  /** Set: our apps run under `node --cpu-prof`, their profiles written here. */
+  cpuProfileDir?: string;
+}
+
+export const BENCH_STRIPE_SECRET = TEST_STRIPE_SECRET;
+
+/**
+ * The one environment every benchmarked process gets, ours and bare alike: extend it here when
+ * the apps gain a required variable. Pool = 2 × concurrency + 2, the issue's sizing rule.
+ */
+export function benchEnvironment(context: RunContext): Record<string, string> {
+  return {
+    NODE_ENV: "production",
+    LOG_LEVEL: "info",
+    REDIS_URL: context.redisUrl,
+    DATABASE_URL: context.databaseUrl,
+    QUEUE_PREFIX: context.queuePrefix,
+    STRIPE_WEBHOOK_SECRET: BENCH_STRIPE_SECRET,
+    CLERK_WEBHOOK_SECRET: TEST_CLERK_SECRET,
+    // the job signature key the receiver and worker may require (an unknown variable is ignored)
+    JOB_SIGNING_KEY: "bench-only-job-signing-key-0123456789abcdef0123456789abcdef",
+    WORKER_CONCURRENCY: String(context.concurrency),
+    DATABASE_POOL_MAX: String(2 * context.concurrency + 2),
+  };
+}
+
+/** `node --cpu-prof` for our apps when profiling, one folder per app under the run's profile folder. */
+const profileArgs = (context: RunContext, variant: Variant, app: "receiver" | "worker") =>
+  variant === "ours" && context.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${context.cpuProfileDir}/${app}`] : undefined;
+
+/** The receiver of a variant on a free port; resolves once it answers. */
+export async function startReceiver(variant: Variant, context: RunContext): Promise<{ process: BenchProcess; url: string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = benchEnvironment(context);
+  const started =
+    variant === "ours"
+      ? await BenchProcess.start({
+          name: "receiver-ours",
+          script: "apps/receiver/dist/main.js",
+          env: { ...env, RECEIVER_HOST: "127.0.0.1", RECEIVER_PORT: String(port) },
+          logDir: context.logDir,
+          nodeArgs: profileArgs(context, variant, "receiver"),
+          ready: { url: `${url}/healthz` },
+        })
+      : await BenchProcess.start({
+          name: "receiver-bare",
+          script: "bench/dist/bare/bare-receiver-main.js",
+          env: { ...env, BARE_PORT: String(port) },
+          logDir: context.logDir,
+          ready: { url: `${url}/healthz` },
+        });
+  return { process: started, url };
+}
+
+/** The worker of a variant; resolves once it takes jobs. */
+export async function startWorker(variant: Variant, context: RunContext): Promise<BenchProcess> {
+  const env = benchEnvironment(context);
+  if (variant === "bare") {
+    return BenchProcess.start({
+      name: "worker-bare",
+      script: "bench/dist/bare/bare-worker-main.js",
+      env,
+      logDir: context.logDir,
+      ready: { stdout: /^ready$/m },
+    });
+  }
+  const port = await freePort();
+  return BenchProcess.start({
+    name: "worker-ours",
+    script: "apps/worker/dist/main.js",
+    env: { ...env, WORKER_HOST: "127.0.0.1", WORKER_PORT: String(port) },
+    logDir: context.logDir,
+    nodeArgs: profileArgs(context, variant, "worker"),
+    ready: { url: `http://127.0.0.1:${port}/readyz` },
+  });
+}

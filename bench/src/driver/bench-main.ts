@@ -1,0 +1,171 @@
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import path from "node:path";
+import { errorMessage } from "@wh/core";
+import type { RunContext, Variant } from "./bench-apps";
+import { BenchUsageError, parseBenchOptions, reducedScale, type BenchOptions } from "./bench-options";
+import { REPO_ROOT } from "./bench-process";
+import { BenchServers } from "./bench-servers";
+import { renderBenchmarksDoc } from "./benchmarks-doc";
+import { profilesIn, topSelfTime } from "./cpu-profile-top";
+import { runE2eScenario } from "./e2e-scenario";
+import { describeMachine } from "./machine-description";
+import type { Measurement } from "./measurement";
+import { receiverScenarioName, runReceiverScenario, type ReceiverLoad } from "./receiver-scenario";
+import { aggregate, formatTable, highestFlatRates } from "./result-table";
+import { renderChart } from "./svg-chart";
+import { runWorkerScenario } from "./worker-scenario";
+
+type WorkerSideContext = Omit<RunContext, "redisUrl" | "databaseUrl" | "queuePrefix">;
+
+interface Scenario {
+  name: string;
+  run(variant: Variant, context: WorkerSideContext): Promise<Measurement>;
+}
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+
+function scenarios(options: BenchOptions, servers: BenchServers): Scenario[] {
+  const durationMs = options.durationSeconds * 1000;
+  const drainTimeoutMs = options.drainTimeoutSeconds * 1000;
+  const receiver = (load: ReceiverLoad): Scenario => ({
+    name: receiverScenarioName(load),
+    run: (variant, context) =>
+      runReceiverScenario(variant, { servers, context, load, durationMs, warmUpMs: options.warmUpSeconds * 1000, subscriptions: options.subscriptions }),
+  });
+  const all: Record<Exclude<BenchOptions["mode"], "all">, Scenario[]> = {
+    receiver: [
+      receiver({ kind: "closed", connections: options.connections }),
+      ...options.receiverRates.map((rate) => receiver({ kind: "open", rate })),
+    ],
+    worker: [
+      {
+        name: "worker",
+        run: (variant, context) =>
+          runWorkerScenario(variant, { servers, context, events: options.events, subscriptions: options.subscriptions, drainTimeoutMs }),
+      },
+    ],
+    e2e: options.e2eRates.map((rate) => ({
+      name: `e2e ${rate}/s`,
+      run: (variant, context) =>
+        runE2eScenario(variant, { servers, context, rate, durationMs, warmUpMs: options.warmUpSeconds * 1000, subscriptions: options.subscriptions, drainTimeoutMs }),
+    })),
+  };
+  return options.mode === "all" ? [...all.receiver, ...all.worker, ...all.e2e] : all[options.mode];
+}
+
+/** Keeps the newest `keep` run folders (run ids sort by time). */
+function pruneReports(reportsDir: string, keep: number): void {
+  const runs = readdirSync(reportsDir).filter((name) => /^b\d{12}$/.test(name)).sort();
+  for (const run of runs.slice(0, Math.max(0, runs.length - keep))) rmSync(path.join(reportsDir, run), { recursive: true, force: true });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const options = parseBenchOptions(argv);
+  const startedAt = new Date();
+  const busyAtStart = loadavg()[0]! > cpus().length;
+  const runId = `b${startedAt.toISOString().replace(/[-:T]/g, "").slice(2, 14)}`;
+  const reportsDir = path.join(REPO_ROOT, "bench", "reports");
+  const reportDir = path.join(reportsDir, runId);
+  mkdirSync(reportDir, { recursive: true });
+  pruneReports(reportsDir, 10);
+  log(`run ${runId}: starting a Redis and a Postgres of the benchmark's own; reports in ${path.relative(REPO_ROOT, reportDir)}`);
+  const servers = await BenchServers.start();
+  stopServers = () => servers.close();
+  const machine = describeMachine(servers.versions);
+  const measurements: Measurement[] = [];
+  const profileDirs: { label: string; dir: string }[] = [];
+  try {
+    for (let repeat = 0; repeat < options.repeat; repeat += 1) {
+      const order: Variant[] = repeat % 2 === 0 ? ["bare", "ours"] : ["ours", "bare"];
+      for (const scenario of scenarios(options, servers)) {
+        for (const variant of order) {
+          const cpuProfileDir = options.cpuProf ? path.join(reportDir, "profiles", slug(scenario.name)) : undefined;
+          log(`repeat ${repeat + 1}/${options.repeat}: ${scenario.name}, ${variant}`);
+          const measurement = await scenario.run(variant, { concurrency: options.concurrency, logDir: reportDir, cpuProfileDir });
+          log(`  ${Math.round(measurement.throughput)} ${measurement.unit}/s; ${measurement.verified ? "verified" : "NOT VERIFIED"}: ${measurement.verification}`);
+          measurements.push(measurement);
+          if (cpuProfileDir && variant === "ours" && repeat === 0) {
+            for (const app of ["receiver", "worker"]) profileDirs.push({ label: `${scenario.name}: ${app}`, dir: path.join(cpuProfileDir, app) });
+          }
+        }
+      }
+    }
+  } finally {
+    await servers.close();
+  }
+
+  const rows = aggregate(measurements);
+  const table = formatTable(rows);
+  const flat = highestFlatRates(rows);
+  const flatRates = rows.some((row) => row.flat !== undefined)
+    ? `E2E, highest offered rate with a flat queue depth: bare ${flat.bare ?? "none"}/s, ours ${flat.ours ?? "none"}/s.`
+    : undefined;
+  const failed = measurements.filter((measurement) => !measurement.verified);
+  const verification =
+    failed.length === 0
+      ? `Verification: OK, ${measurements.length} runs: ${[
+          ...(measurements.some((m) => m.unit === "req") ? ["every delivery answered 2xx is exactly one job in Redis"] : []),
+          ...(measurements.some((m) => m.unit === "event") ? ["every accepted event applied exactly once, every subscription on its newest plan"] : []),
+        ].join("; ")}.`
+      : `Verification: FAILED in ${failed.length} of ${measurements.length} runs: ${failed.map((m) => `${m.scenario} (${m.variant}): ${m.verification}`).join("; ")}`;
+  const profiles = profileDirs.flatMap(({ label, dir }) => {
+    const files = profilesIn(dir);
+    if (files.length === 0) return [];
+    return [`${label} (${files.length} profile${files.length > 1 ? "s" : ""}, top 15 self time)`, ...topSelfTime(files, REPO_ROOT).map((entry) => `  ${(entry.share * 100).toFixed(1).padStart(5)} %  ${entry.name}`), ""];
+  });
+
+  const command = `bash scripts/bench.sh ${argv.join(" ")}`.trim();
+  const doc = renderBenchmarksDoc({
+    command,
+    startedAt,
+    machine,
+    busy: busyAtStart,
+    reduced: reducedScale(options),
+    table,
+    flatRates,
+    verification,
+    chartFile: "benchmarks.svg",
+    profiles,
+    rows,
+  });
+  const scale = reducedScale(options).length > 0 ? "reduced scale, " : "";
+  const chart = renderChart(rows, `bare vs ours, ${scale}medians of ${options.repeat}, run ${startedAt.toISOString().slice(0, 16)}Z`);
+  writeFileSync(path.join(reportDir, "measurements.json"), `${JSON.stringify(measurements, null, 2)}\n`);
+  writeFileSync(path.join(reportDir, "benchmarks.md"), doc);
+  writeFileSync(path.join(reportDir, "benchmarks.svg"), chart);
+  if (options.writeDocs) {
+    mkdirSync(path.join(REPO_ROOT, "docs"), { recursive: true });
+    writeFileSync(path.join(REPO_ROOT, "docs", "benchmarks.md"), doc);
+    writeFileSync(path.join(REPO_ROOT, "docs", "benchmarks.svg"), chart);
+  }
+
+  process.stdout.write(`\n${machine.join("\n")}\n\n${table}\n\n`);
+  if (flatRates) process.stdout.write(`${flatRates}\n`);
+  if (profiles.length > 0) process.stdout.write(`\n${profiles.join("\n")}\n`);
+  process.stdout.write(`${verification}\n`);
+  log(`written: ${options.writeDocs ? "docs/benchmarks.md, docs/benchmarks.svg, " : ""}${path.relative(REPO_ROOT, reportDir)}/`);
+  return failed.length === 0 ? 0 : 1;
+}
+
+/** Stops the benchmark's servers when a signal ends the run (the apps are killed by BenchProcess's exit hook). */
+let stopServers: (() => Promise<void>) | undefined;
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping what the benchmark started`);
+    void (stopServers?.() ?? Promise.resolve()).finally(() => process.exit(code));
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof BenchUsageError) {
+      process.stderr.write(`bench.sh: ${error.message}\nRun bash scripts/bench.sh --help for the options.\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`bench.sh: ${error instanceof Error ? (error.stack ?? error.message) : errorMessage(error)}\n`);
+    process.exit(1);
+  },
+);
