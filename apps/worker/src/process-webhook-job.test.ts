@@ -29,7 +29,7 @@ import { createWorkerMetrics, type WorkerMetrics } from "./worker-metrics";
  * Job authentication against real BullMQ workers, Redis and Postgres: whoever can write to Redis
  * must not be able to change a plan.
  */
-const RETRY_POLICY: RetryPolicy = { attempts: 3, backoffMs: 50, keepCompletedSeconds: 60, keepFailedSeconds: 600 };
+const RETRY_POLICY: RetryPolicy = { attempts: 3, backoffMs: 50, keepCompletedSeconds: 60, keepFailedSeconds: 600, keepCompletedCount: 1_000, keepFailedCount: 1_000 };
 const KEYS = [TEST_JOB_SIGNING_KEY];
 
 let prisma: PrismaClient;

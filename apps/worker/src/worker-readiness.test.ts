@@ -19,7 +19,7 @@ beforeAll(async () => {
     prisma,
     log: createLogger({ name: "readiness-test", level: "silent" }),
     metrics,
-    retryPolicy: { attempts: 1, backoffMs: 50, keepCompletedSeconds: 60, keepFailedSeconds: 60 },
+    retryPolicy: { attempts: 1, backoffMs: 50, keepCompletedSeconds: 60, keepFailedSeconds: 60, keepCompletedCount: 1_000, keepFailedCount: 1_000 },
     settings: { concurrency: 1, jobTimeoutMs: 5_000, databaseOutagePauseMs: 200 },
   });
   const ops = opsEndpoints({

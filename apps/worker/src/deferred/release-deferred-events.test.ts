@@ -22,7 +22,7 @@ beforeAll(async () => {
     prisma,
     log: createLogger({ name: "deferred-test", level: "silent" }),
     metrics: createWorkerMetrics(),
-    retryPolicy: { attempts: 3, backoffMs: 50, keepCompletedSeconds: 600, keepFailedSeconds: 600 },
+    retryPolicy: { attempts: 3, backoffMs: 50, keepCompletedSeconds: 600, keepFailedSeconds: 600, keepCompletedCount: 1_000, keepFailedCount: 1_000 },
     settings: { concurrency: 2, jobTimeoutMs: 5_000, databaseOutagePauseMs: 200 },
   });
   ({ queues, producer } = system);

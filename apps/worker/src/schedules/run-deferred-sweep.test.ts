@@ -1,5 +1,5 @@
 import { createMigratedDatabase, type MigratedDatabase } from "@wh/db";
-import { checkoutSession, invoiceObject, stripeEvent, subscriptionObject, testServers, uniqueId, waitFor } from "@wh/testkit";
+import { checkoutSession, invoiceObject, stripeEvent, subscriptionObject, TEST_JOB_SIGNING_KEY, testServers, uniqueId, waitFor } from "@wh/testkit";
 import { createLogger } from "@wh/core";
 import { applyWebhookEvent } from "../apply-webhook-event";
 import { stripeJob } from "../test-support/apply-job";
@@ -26,7 +26,7 @@ beforeEach(async () => {
     prisma: database.prisma,
     log: createLogger({ name: "sweep-test", level: "silent" }),
     metrics,
-    retryPolicy: { attempts: 3, backoffMs: 50, keepCompletedSeconds: 600, keepFailedSeconds: 600 },
+    retryPolicy: { attempts: 3, backoffMs: 50, keepCompletedSeconds: 600, keepFailedSeconds: 600, keepCompletedCount: 1_000, keepFailedCount: 1_000 },
     settings: { concurrency: 2, jobTimeoutMs: 5_000, databaseOutagePauseMs: 200 },
   });
 });
@@ -54,7 +54,7 @@ const status = async (eventId: string) =>
 
 function sweep(horizonHours = 72) {
   const { log, lines } = recordingLogger();
-  const run = runDeferredSweep({ prisma: database.prisma, log, metrics, clock: () => NOW, replay: { queues: system.queues, jobOptions: {} } }, { horizonHours });
+  const run = runDeferredSweep({ prisma: database.prisma, log, metrics, clock: () => NOW, replay: { queues: system.queues, jobOptions: {}, signingKeys: [TEST_JOB_SIGNING_KEY] } }, { horizonHours });
   return { run, lines };
 }
 

@@ -1,7 +1,7 @@
 import { createMigratedDatabase, type MigratedDatabase } from "@wh/db";
 import { calendarMonthUtc, PlanValidator } from "@wh/billing";
 import { MAINTENANCE_JOBS, scheduledTimeOf, type WebhookQueues } from "@wh/queue";
-import { testServers, uniqueId } from "@wh/testkit";
+import { TEST_JOB_SIGNING_KEY, testServers, uniqueId } from "@wh/testkit";
 import { UnrecoverableError } from "bullmq";
 import { createWorkerMetrics } from "../worker-metrics";
 import { createMaintenanceProcessor } from "./process-maintenance-job";
@@ -165,7 +165,7 @@ describe("the maintenance processor", () => {
       usageResetTimeoutMs: 1_000,
       cleanup: { retentionDays: 30, batchSize: 10 },
       metrics: createWorkerMetrics(),
-      replay: { queues: {} as WebhookQueues, jobOptions: {} },
+      replay: { queues: {} as WebhookQueues, jobOptions: {}, signingKeys: [TEST_JOB_SIGNING_KEY] },
       deferredHorizonHours: 72,
     });
     await expect(processor({ id: "x", name: "reindex-everything", timestamp: 0 })).rejects.toBeInstanceOf(UnrecoverableError);

@@ -14,7 +14,7 @@ import {
   DEFAULT_RETRY_POLICY,
   type WebhookQueues,
 } from "@wh/queue";
-import { AppProcess, testServers, uniqueId, uniqueQueuePrefix, waitFor } from "@wh/testkit";
+import { AppProcess, TEST_JOB_SIGNING_KEY, testServers, uniqueId, uniqueQueuePrefix, waitFor } from "@wh/testkit";
 import { Queue, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { createWorkerMetrics } from "../worker-metrics";
@@ -54,7 +54,7 @@ async function start(overrides: Partial<ScheduleSettings> = {}): Promise<Schedul
     prisma: database.prisma,
     log,
     metrics: createWorkerMetrics(),
-    replay: { queues: webhookQueues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY) },
+    replay: { queues: webhookQueues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY), signingKeys: [TEST_JOB_SIGNING_KEY] },
   });
   started.push(schedules);
   return schedules;
