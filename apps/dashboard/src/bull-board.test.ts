@@ -8,6 +8,7 @@ import {
   createProducerConnection,
   createWebhookQueues,
   createWorkerConnection,
+  DEFAULT_DEFERRED_SWEEP_PATTERN,
   DEFAULT_LEDGER_CLEANUP_PATTERN,
   DEFAULT_USAGE_RESET_PATTERN,
   upsertMaintenanceSchedulers,
@@ -57,6 +58,7 @@ beforeAll(async () => {
   await upsertMaintenanceSchedulers(maintenanceQueue, {
     usageResetPattern: DEFAULT_USAGE_RESET_PATTERN,
     ledgerCleanupPattern: DEFAULT_LEDGER_CLEANUP_PATTERN,
+    deferredSweepPattern: DEFAULT_DEFERRED_SWEEP_PATTERN,
   });
   failedJobId = await failedStripeJob();
   app = createDashboardApp({
