@@ -53,7 +53,7 @@ interface Receiver {
 }
 
 /** The receiver as main.ts wires it: a real producer on a fail-fast connection, real metrics. */
-async function startReceiver(redisUrl: string): Promise<Receiver> {
+async function startReceiver(redisUrl: string, log = createLogger({ name: "receiver-test", level: "silent" })): Promise<Receiver> {
   const connection = createProducerConnection(redisUrl);
   connection.on("error", () => undefined);
   const queues = createWebhookQueues(connection, uniqueQueuePrefix());
@@ -69,7 +69,7 @@ async function startReceiver(redisUrl: string): Promise<Receiver> {
   const app = createReceiverApp({
     producer,
     metrics,
-    log: createLogger({ name: "receiver-test", level: "silent" }),
+    log,
     stripeSecrets: [TEST_STRIPE_SECRET, TEST_STRIPE_SECRET_NEXT],
     clerkSecrets: [TEST_CLERK_SECRET, TEST_CLERK_SECRET_NEXT],
     trustProxy: false,
@@ -397,6 +397,54 @@ describe("receiver app with Redis up", () => {
 
       expect(res.status).toBe(405);
       expect(res.body).toEqual({ error: expect.any(String) });
+    });
+  });
+
+  describe("the webhook answers", () => {
+    it("carry the headers a JSON answer to a machine needs, and none of a browser's", async () => {
+      const signed = signStripe(subscriptionEvent(), TEST_STRIPE_SECRET);
+      const answers = [
+        await post("/webhooks/stripe", signed.headers, signed.body),
+        await post("/webhooks/stripe", signed.headers, tamper(signed.body)),
+        await post("/webhooks/clerk", { "content-type": "text/plain" }, "{}"),
+        await request(receiver.server).get("/webhooks/clerk"),
+      ];
+
+      expect(answers.map((res) => res.status)).toEqual([200, 400, 415, 405]);
+      for (const res of answers) {
+        expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
+        expect(res.headers["x-content-type-options"]).toBe("nosniff");
+        expect(res.headers["cache-control"]).toBe("no-store");
+        expect(res.headers["content-security-policy"]).toBeUndefined();
+        expect(res.headers["x-frame-options"]).toBeUndefined();
+      }
+    });
+
+    it("serves the routes as Express did: a trailing slash and a query string still reach them", async () => {
+      const event = subscriptionEvent();
+      const signed = signStripe(event, TEST_STRIPE_SECRET);
+
+      const res = await post("/webhooks/stripe/?source=test", signed.headers, signed.body);
+
+      expect(res.status).toBe(200);
+      await onlyJob(receiver.queues, "stripe", `stripe_${event.id as string}`);
+    });
+  });
+
+  describe("logging", () => {
+    it("logs no info line per accepted delivery, and keeps the warning for a refused one", async () => {
+      const lines: string[] = [];
+      const logged = await startReceiver(testServers().redisUrl, createLogger({ name: "receiver-test", level: "info", destination: { write: (line: string) => lines.push(line) } }));
+      try {
+        const signed = signStripe(subscriptionEvent(), TEST_STRIPE_SECRET);
+        await request(logged.server).post("/webhooks/stripe").set(signed.headers).send(signed.body).expect(200);
+        await request(logged.server).post("/webhooks/stripe").set(signed.headers).send(tamper(signed.body)).expect(400);
+      } finally {
+        await logged.close();
+      }
+
+      const messages = lines.map((line) => (JSON.parse(line) as { msg: string; level: number }));
+      expect(messages).toEqual([expect.objectContaining({ msg: "webhook rejected", level: 40 })]);
     });
   });
 

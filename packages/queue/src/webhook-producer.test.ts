@@ -143,6 +143,24 @@ describe("WebhookProducer against Redis", () => {
     expect((await queues.stripe.getJob(`stripe_${job.eventId}`))?.data.receivedAt).toBe(job.receivedAt);
   });
 
+  it("costs one Redis exchange (one socket write) for a new delivery and one for a duplicate", async () => {
+    await producer.enqueue(stripeJob()); // connection ready and BullMQ's scripts known to Redis
+    const writes = jest.spyOn(connection.stream, "write");
+    try {
+      const job = stripeJob();
+
+      await expect(producer.enqueue(job)).resolves.toBe("enqueued");
+      expect(writes).toHaveBeenCalledTimes(1);
+
+      writes.mockClear();
+      await expect(producer.enqueue(job)).resolves.toBe("duplicate");
+      expect(writes).toHaveBeenCalledTimes(1);
+    } finally {
+      writes.mockRestore();
+    }
+    expect(await totalJobs(queues, "stripe")).toBe(2);
+  });
+
   it("keeps exactly one job when the same delivery is enqueued 20 times concurrently", async () => {
     const job = clerkJob();
 

@@ -1,4 +1,5 @@
 import type { JobsOptions } from "bullmq";
+import { addUnlessPresent } from "./add-unless-present";
 import { checkJobSignature, signWebhookJob, type JobSigningKeys } from "./job-signature";
 import { replaceForgedJob } from "./replace-forged-job";
 import { retryFailedJob } from "./retry-failed-job";
@@ -44,17 +45,17 @@ export class WebhookProducer {
   private async enqueueUnbounded(data: WebhookJob, jobId: string): Promise<EnqueueOutcome> {
     const queue = this.options.queues[data.provider];
     const signed = signWebhookJob(data, this.options.signingKeys);
-    const existing = await queue.getJob(jobId);
-    if (!existing) {
-      await queue.add(data.type, signed, { ...this.options.jobOptions, jobId });
-      return "enqueued";
-    }
+    const existing = await addUnlessPresent(queue, jobId, signed, this.options.jobOptions);
+    if (existing.added) return "enqueued";
     if (!checkJobSignature(existing.data, this.options.signingKeys).ok) {
       await replaceForgedJob(queue, jobId, signed, this.options.jobOptions, this.options.timeoutMs);
       return "replaced";
     }
-    if ((await existing.getState()) !== "failed") return "duplicate";
-    return (await retryFailedJob(existing)) ? "retried" : "duplicate";
+    if (!existing.failed) return "duplicate";
+    const failedJob = await queue.getJob(jobId);
+    // Removed (cleaned) since the read: nothing holds the id any more, so add it after all.
+    if (!failedJob) return this.enqueueUnbounded(data, jobId);
+    return (await retryFailedJob(failedJob)) ? "retried" : "duplicate";
   }
 }
 

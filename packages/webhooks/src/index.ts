@@ -1,5 +1,5 @@
 export { verifyStripe, type StripeEventEnvelope, type VerifyStripeInput } from "./verify-stripe";
-export { verifyClerk, type ClerkEventEnvelope, type ClerkHeaders, type VerifyClerkInput } from "./verify-clerk";
+export { createClerkVerifier, type ClerkEventEnvelope, type ClerkHeaders, type ClerkVerifier, type VerifyClerkInput } from "./verify-clerk";
 export {
   DEFAULT_TOLERANCE_SECONDS,
   type RejectionReason,

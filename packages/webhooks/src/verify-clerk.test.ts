@@ -1,5 +1,18 @@
 import { clerkUserEvent, signClerk, TEST_CLERK_SECRET, TEST_CLERK_SECRET_NEXT, uniqueId } from "@wh/testkit";
-import { verifyClerk, type ClerkHeaders, type VerifyClerkInput } from "./verify-clerk";
+import { createClerkVerifier, type ClerkHeaders, type VerifyClerkInput } from "./verify-clerk";
+
+/** Counts Svix `Webhook` constructions (each decodes its secret) without changing what they do. */
+const mockWebhookConstructions = { count: 0 };
+jest.mock("svix", () => {
+  const actual = jest.requireActual<typeof import("svix")>("svix");
+  class CountedWebhook extends actual.Webhook {
+    constructor(...args: ConstructorParameters<typeof actual.Webhook>) {
+      super(...args);
+      mockWebhookConstructions.count += 1;
+    }
+  }
+  return { ...actual, Webhook: CountedWebhook };
+});
 
 const SECRETS = [TEST_CLERK_SECRET];
 const OTHER_SECRET = `whsec_${Buffer.from("someone-elses-clerk-secret-000000").toString("base64")}`;
@@ -25,6 +38,24 @@ function signRaw(body: string, secret = TEST_CLERK_SECRET): Pick<VerifyClerkInpu
 
 const userCreated = (timestampMs?: number) =>
   clerkUserEvent("user.created", { id: uniqueId("user"), email: "ada@example.test" }, timestampMs);
+
+/** One delivery through a verifier built for `secrets` (as the receiver builds it at start). */
+const verifyClerk = ({ secrets, ...input }: VerifyClerkInput & { secrets: readonly string[] }) => createClerkVerifier(secrets)(input);
+
+describe("createClerkVerifier", () => {
+  it("builds one Svix Webhook per secret at creation, none per delivery", () => {
+    // Signed first: the test signer builds a Webhook of its own per delivery.
+    const deliveries = [TEST_CLERK_SECRET, TEST_CLERK_SECRET_NEXT, OTHER_SECRET].map((secret) => delivery(userCreated(), { secret }));
+    const before = mockWebhookConstructions.count;
+    const verify = createClerkVerifier([TEST_CLERK_SECRET, TEST_CLERK_SECRET_NEXT]);
+    expect(mockWebhookConstructions.count - before).toBe(2);
+
+    const results = deliveries.map((input) => verify(input).ok);
+
+    expect(results).toEqual([true, true, false]);
+    expect(mockWebhookConstructions.count - before).toBe(2);
+  });
+});
 
 describe("verifyClerk", () => {
   it("accepts a correctly signed delivery; id is svix-id, objectId is data.id", () => {

@@ -23,13 +23,22 @@ export interface ClerkHeaders {
 export interface VerifyClerkInput {
   rawBody: Buffer;
   headers: ClerkHeaders;
-  secrets: readonly string[];
   /** Unix seconds; injected by tests. Svix's own ±5 min check uses the real clock. */
   nowSeconds?: number;
 }
 
-/** Verifies a Clerk delivery with the official `svix` library against every valid secret. */
-export function verifyClerk(input: VerifyClerkInput): VerificationResult<ClerkEventEnvelope> {
+export type ClerkVerifier = (input: VerifyClerkInput) => VerificationResult<ClerkEventEnvelope>;
+
+/**
+ * Verifies Clerk deliveries with the official `svix` library against every valid secret. The
+ * Svix `Webhook` objects (each decodes its secret) are built here once, not per request.
+ */
+export function createClerkVerifier(secrets: readonly string[]): ClerkVerifier {
+  const webhooks = secrets.map((secret) => new Webhook(secret));
+  return (input) => verifyClerk(input, webhooks);
+}
+
+function verifyClerk(input: VerifyClerkInput, webhooks: readonly Webhook[]): VerificationResult<ClerkEventEnvelope> {
   const { headers } = input;
   const id = headers["svix-id"];
   const timestamp = headers["svix-timestamp"];
@@ -44,9 +53,9 @@ export function verifyClerk(input: VerifyClerkInput): VerificationResult<ClerkEv
 
   let verified: unknown;
   let sawSignedGarbage = false;
-  for (const secret of input.secrets) {
+  for (const webhook of webhooks) {
     try {
-      verified = new Webhook(secret).verify(input.rawBody, {
+      verified = webhook.verify(input.rawBody, {
         "svix-id": id,
         "svix-timestamp": timestamp,
         "svix-signature": signature,

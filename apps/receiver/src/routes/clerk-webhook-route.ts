@@ -1,19 +1,20 @@
-import { minimizeClerkPayload, verifyClerk } from "@wh/webhooks";
-import type { Request, Response } from "express";
+import { createClerkVerifier, minimizeClerkPayload } from "@wh/webhooks";
 import { acceptDelivery, type DeliveryContext } from "./accept-delivery";
+import { headerValue } from "./header-value";
+import type { WebhookRoute } from "./webhook-answer";
 
-export function clerkWebhookRoute(context: DeliveryContext, secrets: readonly string[]) {
-  return async (req: Request, res: Response): Promise<void> => {
+export function clerkWebhookRoute(context: DeliveryContext, secrets: readonly string[]): WebhookRoute {
+  const verifyClerk = createClerkVerifier(secrets);
+  return async (rawBody, headers) => {
     const result = verifyClerk({
-      rawBody: req.body as Buffer,
+      rawBody,
       headers: {
-        "svix-id": req.get("svix-id"),
-        "svix-timestamp": req.get("svix-timestamp"),
-        "svix-signature": req.get("svix-signature"),
+        "svix-id": headerValue(headers, "svix-id"),
+        "svix-timestamp": headerValue(headers, "svix-timestamp"),
+        "svix-signature": headerValue(headers, "svix-signature"),
       },
-      secrets,
     });
-    await acceptDelivery(context, res, "clerk", result, (event) => ({
+    return acceptDelivery(context, "clerk", result, (event) => ({
       provider: "clerk",
       eventId: event.id,
       type: event.type,

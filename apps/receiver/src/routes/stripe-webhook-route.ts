@@ -1,15 +1,12 @@
 import { minimizeStripePayload, verifyStripe } from "@wh/webhooks";
-import type { Request, Response } from "express";
 import { acceptDelivery, type DeliveryContext } from "./accept-delivery";
+import { headerValue } from "./header-value";
+import type { WebhookRoute } from "./webhook-answer";
 
-export function stripeWebhookRoute(context: DeliveryContext, secrets: readonly string[]) {
-  return async (req: Request, res: Response): Promise<void> => {
-    const result = verifyStripe({
-      rawBody: req.body as Buffer,
-      signatureHeader: req.get("stripe-signature"),
-      secrets,
-    });
-    await acceptDelivery(context, res, "stripe", result, (event) => ({
+export function stripeWebhookRoute(context: DeliveryContext, secrets: readonly string[]): WebhookRoute {
+  return async (rawBody, headers) => {
+    const result = verifyStripe({ rawBody, signatureHeader: headerValue(headers, "stripe-signature"), secrets });
+    return acceptDelivery(context, "stripe", result, (event) => ({
       provider: "stripe",
       eventId: event.id,
       type: event.type,
