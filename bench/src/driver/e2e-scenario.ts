@@ -1,16 +1,13 @@
-import { randomBytes } from "node:crypto";
 import { waitFor } from "@wh/testkit";
-import { BENCH_STRIPE_SECRET, startReceiver, startWorker, type RunContext, type Variant } from "./bench-apps";
-import type { BenchProcess } from "./bench-process";
-import { BenchQueue } from "./bench-queue";
+import { startReceiver, startWorker, type RunContext, type Variant } from "./bench-apps";
 import type { BenchServers } from "./bench-servers";
 import { CpuMeter } from "./cpu-meter";
 import { summarizeLatencies } from "./latency-stats";
 import { countOk, LoadGenerator } from "./load-generator";
 import { perUnit, type Measurement } from "./measurement";
 import { postgresCpuMicros, processCpuMicros } from "./process-cpu";
-import { SubscriptionWorkload } from "./subscription-workload";
-import { seedSubscriptions, verifyApplied } from "./workload-database";
+import { withSubscriptionRun } from "./subscription-run";
+import { verifyApplied } from "./workload-database";
 
 export interface E2eScenarioOptions {
   servers: BenchServers;
@@ -30,73 +27,59 @@ export interface E2eScenarioOptions {
  */
 export async function runE2eScenario(variant: Variant, options: E2eScenarioOptions): Promise<Measurement> {
   const { servers } = options;
-  await servers.flushRedis();
-  const database = await servers.newDatabase();
-  const tag = `e${randomBytes(4).toString("hex")}`;
-  const context: RunContext = {
-    ...options.context,
-    redisUrl: servers.redis.url,
-    databaseUrl: database.url,
-    queuePrefix: `{bench-${tag}}`,
-  };
-  const workload = new SubscriptionWorkload(tag, options.subscriptions, BENCH_STRIPE_SECRET);
-  const queue = BenchQueue.open(context.redisUrl, context.queuePrefix);
-  const processes: BenchProcess[] = [];
-  try {
-    await seedSubscriptions(database.url, workload);
-    const receiver = await startReceiver(variant, context);
-    processes.push(receiver.process);
-    const worker = await startWorker(variant, context);
-    processes.push(worker);
-    const generator = new LoadGenerator(receiver.url, 256);
-    const accepted: number[] = [];
-    let next = 0;
-    const deliver = () => {
-      const index = next++;
-      return { ...workload.delivery(index), onOk: () => accepted.push(index) };
-    };
-    const drained = () =>
-      waitFor("the worker to drain the backlog", async () => (await queue.finished()) >= accepted.length, {
-        timeoutMs: options.drainTimeoutMs,
-        intervalMs: 100,
+  return withSubscriptionRun(
+    { servers, context: options.context, subscriptions: options.subscriptions, tagPrefix: "e" },
+    async ({ context, workload, queue, databaseUrl, processes }) => {
+      const receiver = await startReceiver(variant, context);
+      processes.push(receiver.process);
+      const worker = await startWorker(variant, context);
+      processes.push(worker);
+      const generator = new LoadGenerator(receiver.url, 256);
+      const accepted: number[] = [];
+      let next = 0;
+      const deliver = () => {
+        const index = next++;
+        return { ...workload.delivery(index), onOk: () => accepted.push(index) };
+      };
+      const drained = () =>
+        waitFor("the worker to drain the backlog", async () => (await queue.finished()) >= accepted.length, {
+          timeoutMs: options.drainTimeoutMs,
+          intervalMs: 100,
+        });
+      await generator.closedLoop({ lanes: 4, until: { durationMs: options.warmUpMs }, next: deliver });
+      await drained();
+      const finishedBefore = await queue.finished();
+      const meter = new CpuMeter([
+        { label: "receiver", read: () => processCpuMicros(receiver.process.pid) },
+        { label: "worker", read: () => processCpuMicros(worker.pid) },
+        { label: "redis", read: () => processCpuMicros(servers.redisPid) },
+        { label: "postgres", read: () => postgresCpuMicros(servers.postmasterPid) },
+      ]);
+      meter.start();
+      const result = await generator.openLoop({
+        rate: options.rate,
+        durationMs: options.durationMs,
+        next: deliver,
       });
-    await generator.closedLoop({ lanes: 4, until: { durationMs: options.warmUpMs }, next: deliver });
-    await drained();
-    const finishedBefore = await queue.finished();
-    const meter = new CpuMeter([
-      { label: "receiver", read: () => processCpuMicros(receiver.process.pid) },
-      { label: "worker", read: () => processCpuMicros(worker.pid) },
-      { label: "redis", read: () => processCpuMicros(servers.redisPid) },
-      { label: "postgres", read: () => postgresCpuMicros(servers.postmasterPid) },
-    ]);
-    meter.start();
-    const result = await generator.openLoop({
-      rate: options.rate,
-      durationMs: options.durationMs,
-      next: deliver,
-    });
-    const cpu = meter.stop();
-    const depth = await queue.depth();
-    const finished = (await queue.finished()) - finishedBefore;
-    await generator.close();
-    await drained();
-    await Promise.all([receiver.process.stop(), worker.stop()]);
-    const verdict = await verifyApplied(database.url, workload, accepted);
-    return {
-      scenario: `e2e, ${options.rate}/s offered`,
-      variant,
-      unit: "event",
-      throughput: finished / (result.elapsedMs / 1000),
-      latency: summarizeLatencies(result.latencies),
-      cpuPerUnit: perUnit(cpu, finished),
-      errors: result.latencies.length - countOk(result),
-      flat: depth <= options.rate / 2,
-      verified: verdict.ok,
-      verification: `${verdict.detail}; backlog ${depth} at the end of the load`,
-    };
-  } finally {
-    await Promise.all(processes.map((started) => started.stop()));
-    await queue.close();
-    await database.drop();
-  }
+      const cpu = meter.stop();
+      const depth = await queue.depth();
+      const finished = (await queue.finished()) - finishedBefore;
+      await generator.close();
+      await drained();
+      await Promise.all([receiver.process.stop(), worker.stop()]);
+      const verdict = await verifyApplied(databaseUrl, workload, accepted);
+      return {
+        scenario: `e2e, ${options.rate}/s offered`,
+        variant,
+        unit: "event",
+        throughput: finished / (result.elapsedMs / 1000),
+        latency: summarizeLatencies(result.latencies),
+        cpuPerUnit: perUnit(cpu, finished),
+        errors: result.latencies.length - countOk(result),
+        flat: depth <= options.rate / 2,
+        verified: verdict.ok,
+        verification: `${verdict.detail}; backlog ${depth} at the end of the load`,
+      };
+    },
+  );
 }
