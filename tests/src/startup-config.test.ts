@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+import { TEST_JOB_SIGNING_KEY } from "@wh/testkit";
 
 /** A process with a configuration that cannot work stops at once and says which variable is wrong. */
 const main = (app: string) => path.resolve(__dirname, "..", "..", "apps", app, "dist", "main.js");
@@ -72,6 +73,8 @@ it("the worker refuses to start in production without STRIPE_LIVEMODE", () => {
     NODE_ENV: "production",
     REDIS_URL: "redis://127.0.0.1:6390",
     DATABASE_URL: "postgresql://postgres:postgres@127.0.0.1:5440/webhooks",
+    // Every other variable is valid, so the check cannot hide behind another error.
+    JOB_SIGNING_KEY: TEST_JOB_SIGNING_KEY,
   });
   expect(status).toBe(1);
   expect(stderr).toMatch(/STRIPE_LIVEMODE: is required when NODE_ENV=production/);

@@ -1,5 +1,5 @@
 import { createMigratedDatabase, type EventStatus, type MigratedDatabase } from "@wh/db";
-import { testServers, uniqueId } from "@wh/testkit";
+import { TEST_JOB_SIGNING_KEY, testServers, uniqueId } from "@wh/testkit";
 import { UnrecoverableError } from "bullmq";
 import { loadWorkerEnv } from "../env";
 import { DELETABLE_STATUSES } from "./delete-settled-webhook-events";
@@ -110,7 +110,7 @@ describe("runLedgerCleanup", () => {
 });
 
 describe("the schedules' configuration", () => {
-  const base = { REDIS_URL: "redis://127.0.0.1:6379", DATABASE_URL: "postgresql://u:p@127.0.0.1:5432/db" };
+  const base = { REDIS_URL: "redis://127.0.0.1:6379", DATABASE_URL: "postgresql://u:p@127.0.0.1:5432/db", JOB_SIGNING_KEY: TEST_JOB_SIGNING_KEY };
 
   it("defaults to the 1st of the month at 00:00, daily cleanup, 30 days of retention", () => {
     expect(loadWorkerEnv(base)).toMatchObject({
