@@ -1,8 +1,18 @@
-import { boundedTransaction, lockKey, type EventStatus, type Prisma, type PrismaClient } from "@wh/db";
+import {
+  boundedTransaction,
+  databasePoolOf,
+  lockKey,
+  lockKeysStatement,
+  pipelinedTransaction,
+  type DatabasePool,
+  type EventStatus,
+  type PrismaClient,
+} from "@wh/db";
 import type { WebhookJob } from "@wh/queue";
 import type { WaitKey } from "./deferred/wait-key";
-import { handlerFor } from "./handlers/handler-registry";
-import type { HandlerOutcome, Tx } from "./handlers/handler-types";
+import { handlerFor, pipelinedHandlerFor } from "./handlers/handler-registry";
+import type { HandlerOutcome, PipelinedHandler, Tx } from "./handlers/handler-types";
+import { deliveryLockKey, ledgerStatusStatement, settleStatement } from "./ledger/ledger-statements";
 import { FINAL_STATUSES } from "./ledger/ledger-statuses";
 
 export interface ApplyOptions {
@@ -34,35 +44,77 @@ type Decision = HandlerOutcome & { ignoredReason?: IgnoredReason };
  * Applies one delivery exactly once in effect: in one transaction, under a lock on the delivery,
  * the ledger is checked, the handler's writes are made and the ledger row is settled. A crash
  * before commit leaves nothing; a crash after it makes the re-run a no-op.
+ *
+ * The hot path's event types (pipelinedHandlerFor) run on plain `pg` on the Prisma client's own
+ * pool, in pipelined exchanges: BEGIN, the locks, the ledger read and the handler's reads in the
+ * first; the handler's writes, the settle and COMMIT in the last. The others run through Prisma.
  */
 export async function applyWebhookEvent(prisma: PrismaClient, job: WebhookJob, options: ApplyOptions): Promise<ApplyResult> {
   // The job's own signal (BullMQ cancels) or the attempt's budget, whichever comes first.
   const signal = options.signal
     ? AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)])
     : AbortSignal.timeout(options.timeoutMs);
+  const pipelined = otherStripeMode(job, options) ? undefined : pipelinedHandlerFor(job.provider, job.type);
+  if (pipelined) return applyPipelined(databasePoolOf(prisma), job, options, signal, pipelined);
   return boundedTransaction(prisma, options.timeoutMs, async (tx) => {
-    await lockKey(tx, `webhook_event:${job.provider}:${job.eventId}`);
+    await lockKey(tx, deliveryLockKey(job));
     const settled = await tx.webhookEvent.findUnique({
       where: { provider_eventId: { provider: job.provider, eventId: job.eventId } },
       select: { status: true },
     });
     if (settled && FINAL_STATUSES.has(settled.status)) return { status: settled.status, alreadySettled: true };
-
     signal.throwIfAborted();
     const outcome = await decide(tx, job, options);
     signal.throwIfAborted();
-    await settle(tx, job, outcome, options.attempt);
-    if (outcome.status === "ignored") {
-      return { status: outcome.status, alreadySettled: false, ignoredReason: outcome.ignoredReason ?? "not_applicable" };
-    }
-    return outcome.status === "deferred"
-      ? { status: outcome.status, alreadySettled: false, waitKey: outcome.waitKey }
-      : { status: outcome.status, alreadySettled: false, provides: outcome.provides };
+    const settle = settleStatement(job, outcome, options.attempt);
+    await tx.$executeRawUnsafe(settle.text, ...settle.values);
+    return resultOf(outcome);
   });
 }
 
+async function applyPipelined(
+  pool: DatabasePool,
+  job: WebhookJob,
+  options: ApplyOptions,
+  signal: AbortSignal,
+  handler: PipelinedHandler,
+): Promise<ApplyResult> {
+  const plan = handler(job, new Date(job.eventCreatedAt));
+  return pipelinedTransaction(pool, options.timeoutMs, async (tx) => {
+    signal.throwIfAborted();
+    const [, ledger, ...reads] = await tx.exchange([
+      lockKeysStatement([deliveryLockKey(job), ...plan.locks]),
+      ledgerStatusStatement(job),
+      ...plan.reads,
+    ]);
+    const settled = (ledger as { status: EventStatus }[])[0];
+    if (settled && FINAL_STATUSES.has(settled.status)) {
+      await tx.commit([]);
+      return { status: settled.status, alreadySettled: true };
+    }
+    signal.throwIfAborted();
+    const { outcome, writes } = await plan.decide(tx, reads);
+    signal.throwIfAborted();
+    await tx.commit([...writes, settleStatement(job, outcome, options.attempt)]);
+    return resultOf(outcome);
+  });
+}
+
+function otherStripeMode(job: WebhookJob, options: ApplyOptions): boolean {
+  return job.provider === "stripe" && job.payload.livemode !== options.stripeLivemode;
+}
+
+function resultOf(outcome: Decision): ApplyResult {
+  if (outcome.status === "ignored") {
+    return { status: outcome.status, alreadySettled: false, ignoredReason: outcome.ignoredReason ?? "not_applicable" };
+  }
+  return outcome.status === "deferred"
+    ? { status: outcome.status, alreadySettled: false, waitKey: outcome.waitKey }
+    : { status: outcome.status, alreadySettled: false, provides: outcome.provides };
+}
+
 async function decide(tx: Tx, job: WebhookJob, options: ApplyOptions): Promise<Decision> {
-  if (job.provider === "stripe" && job.payload.livemode !== options.stripeLivemode) {
+  if (otherStripeMode(job, options)) {
     return {
       status: "ignored",
       reason: `livemode=${String(job.payload.livemode)} does not match this deployment`,
@@ -72,36 +124,4 @@ async function decide(tx: Tx, job: WebhookJob, options: ApplyOptions): Promise<D
   const handler = handlerFor(job.provider, job.type);
   if (!handler) return { status: "ignored", reason: "event type not handled", ignoredReason: "unhandled_type" };
   return handler({ tx, job, eventAt: new Date(job.eventCreatedAt) });
-}
-
-async function settle(tx: Tx, job: WebhookJob, outcome: HandlerOutcome, attempt: number): Promise<void> {
-  const redact = outcome.status !== "deferred" && outcome.redactPayload === true;
-  const row = {
-    type: job.type,
-    status: outcome.status,
-    attempts: attempt,
-    lastError: outcome.reason ?? null,
-    objectId: job.objectId ?? null,
-    processedAt: new Date(),
-    waitKey: outcome.status === "deferred" ? outcome.waitKey : null,
-  };
-  await tx.webhookEvent.upsert({
-    where: { provider_eventId: { provider: job.provider, eventId: job.eventId } },
-    create: {
-      ...row,
-      provider: job.provider,
-      eventId: job.eventId,
-      eventCreatedAt: new Date(job.eventCreatedAt),
-      receivedAt: new Date(job.receivedAt),
-      payload: storedPayload(job, redact),
-    },
-    // A failed attempt may have stored the full payload; a redacting outcome replaces it.
-    update: redact ? { ...row, payload: storedPayload(job, redact) } : row,
-  });
-}
-
-/** A late event about a deleted user must not bring its personal data back through the ledger. */
-function storedPayload(job: WebhookJob, redact: boolean): Prisma.InputJsonObject {
-  const payload = job.payload as Prisma.InputJsonObject;
-  return redact ? { ...payload, data: { id: job.objectId ?? null } } : payload;
 }

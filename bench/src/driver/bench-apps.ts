@@ -31,6 +31,8 @@ export function benchEnvironment(context: RunContext): Record<string, string> {
     CLERK_WEBHOOK_SECRET: TEST_CLERK_SECRET,
     // the job signature key the receiver and worker may require (an unknown variable is ignored)
     JOB_SIGNING_KEY: "bench-only-job-signing-key-0123456789abcdef0123456789abcdef",
+    // the bench sends test-mode events; production requires the mode to be stated
+    STRIPE_LIVEMODE: "false",
     WORKER_CONCURRENCY: String(context.concurrency),
     DATABASE_POOL_MAX: String(2 * context.concurrency + 2),
   };

@@ -30,7 +30,8 @@ export async function boundedTransaction<T>(
   return withDeadline(run, budget + 250);
 }
 
-async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+/** `work`, or DeadlineExceededError after `ms`, whichever comes first. */
+export async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new DeadlineExceededError(`no answer from the database within ${ms} ms`)), ms);

@@ -1,5 +1,5 @@
-export { createPrismaClient, PrismaClient, type PrismaClientOptions } from "./prisma-client";
-export type { DatabasePoolOptions } from "./database-pool";
+export { createPrismaClient, databasePoolOf, PrismaClient, type PrismaClientOptions } from "./prisma-client";
+export type { DatabasePool, DatabasePoolOptions } from "./database-pool";
 export type { PoolMetricsOptions } from "./pool-metrics";
 export { Prisma } from "./generated/prisma/client";
 export type { EventStatus, Provider } from "./generated/prisma/enums";
@@ -15,4 +15,5 @@ export { isDatabaseUnavailable } from "./database-unavailable";
 export { PRISMA_MIGRATIONS_DIR } from "./migrations/migrations-dir";
 export { createDatabase, createMigratedDatabase, type CreatedDatabase, type MigratedDatabase } from "./migrations/migrated-database";
 export { boundedTransaction, type Tx } from "./bounded-transaction";
-export { lockKey, lockKeyShared } from "./advisory-locks";
+export { lockKey, lockKeyShared, lockKeysStatement } from "./advisory-locks";
+export { pipelinedTransaction, type PipelinedTransaction, type Statement } from "./pipelined-transaction";

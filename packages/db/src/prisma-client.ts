@@ -1,9 +1,12 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import type pg from "pg";
 import { createDatabasePool, type DatabasePoolOptions } from "./database-pool";
 import { PrismaClient } from "./generated/prisma/client";
 import { observePool, type PoolMetricsOptions } from "./pool-metrics";
 
 export { PrismaClient };
+
+const pools = new WeakMap<PrismaClient, pg.Pool>();
 
 export interface PrismaClientOptions extends DatabasePoolOptions {
   /** Export the pool's gauges and acquire times to this registry (one client per registry). */
@@ -18,5 +21,17 @@ export interface PrismaClientOptions extends DatabasePoolOptions {
 export function createPrismaClient(options: PrismaClientOptions): PrismaClient {
   const pool = createDatabasePool(options);
   if (options.metrics) observePool(pool, options.metrics);
-  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  pools.set(prisma, pool);
+  return prisma;
+}
+
+/**
+ * The `pg` pool under a client of createPrismaClient: a hot path that runs plain `pg` statements
+ * shares the process's one bounded pool (and its metrics) with Prisma.
+ */
+export function databasePoolOf(prisma: PrismaClient): pg.Pool {
+  const pool = pools.get(prisma);
+  if (!pool) throw new Error("this Prisma client was not made by createPrismaClient");
+  return pool;
 }

@@ -1,19 +1,19 @@
 import type { WebhookProvider } from "@wh/queue";
 import { applyUserDeleted } from "./clerk/apply-user-deleted";
 import { applyUserUpsert } from "./clerk/apply-user-upsert";
-import type { EventHandler } from "./handler-types";
+import type { EventHandler, PipelinedHandler } from "./handler-types";
 import { applyCheckoutSessionCompleted } from "./stripe/apply-checkout-session-completed";
 import { applyInvoicePaid } from "./stripe/apply-invoice-paid";
 import { applyInvoicePaymentFailed } from "./stripe/apply-invoice-payment-failed";
 import { applySubscriptionEvent } from "./stripe/apply-subscription-event";
 
-/** Every event type the workers apply; any other type is recorded as `ignored`. */
+/**
+ * Every event type the workers apply, here or in PIPELINED_HANDLERS; any other type is recorded
+ * as `ignored`.
+ */
 const HANDLERS: Record<WebhookProvider, Record<string, EventHandler>> = {
   stripe: {
     "checkout.session.completed": applyCheckoutSessionCompleted,
-    "customer.subscription.created": applySubscriptionEvent,
-    "customer.subscription.updated": applySubscriptionEvent,
-    "customer.subscription.deleted": applySubscriptionEvent,
     "invoice.paid": applyInvoicePaid,
     "invoice.payment_succeeded": applyInvoicePaid,
     "invoice.payment_failed": applyInvoicePaymentFailed,
@@ -24,6 +24,20 @@ const HANDLERS: Record<WebhookProvider, Record<string, EventHandler>> = {
     "user.deleted": applyUserDeleted,
   },
 };
+
+/** The hot path's types: plain `pg` in pipelined exchanges (see apply-webhook-event.ts). */
+const PIPELINED_HANDLERS: Record<WebhookProvider, Record<string, PipelinedHandler>> = {
+  stripe: {
+    "customer.subscription.created": applySubscriptionEvent,
+    "customer.subscription.updated": applySubscriptionEvent,
+    "customer.subscription.deleted": applySubscriptionEvent,
+  },
+  clerk: {},
+};
+
+export function pipelinedHandlerFor(provider: WebhookProvider, type: string): PipelinedHandler | undefined {
+  return PIPELINED_HANDLERS[provider][type];
+}
 
 export function handlerFor(provider: WebhookProvider, type: string): EventHandler | undefined {
   return HANDLERS[provider][type];

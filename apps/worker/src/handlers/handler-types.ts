@@ -1,4 +1,4 @@
-import type { Tx } from "@wh/db";
+import type { PipelinedTransaction, Statement, Tx } from "@wh/db";
 import type { WebhookJob } from "@wh/queue";
 import type { WaitKey } from "../deferred/wait-key";
 
@@ -34,3 +34,23 @@ export interface HandlerContext {
 export type EventHandler = (context: HandlerContext) => Promise<HandlerOutcome>;
 
 export const COMPLETED: HandlerOutcome = { status: "completed" };
+
+/**
+ * A handler on plain `pg`, for the hot path: its locks and reads ride in the first exchange with
+ * the delivery's lock and ledger read, `decide` chooses in TypeScript (taking more exchanges only
+ * when it must), and its writes ride in the last exchange with the ledger's settle and COMMIT.
+ */
+export type PipelinedHandler = (job: WebhookJob, eventAt: Date) => PipelinedPlan;
+
+export interface PipelinedPlan {
+  /** Advisory lock keys taken after the delivery's, in this order. */
+  locks: string[];
+  /** Statements run after the locks; their rows are passed to `decide` in the same order. */
+  reads: Statement[];
+  decide(tx: PipelinedTransaction, rows: unknown[][]): Promise<PipelinedDecision>;
+}
+
+export interface PipelinedDecision {
+  outcome: HandlerOutcome;
+  writes: Statement[];
+}

@@ -1,3 +1,4 @@
+import type { Statement } from "@wh/db";
 import type { Tx } from "../handlers/handler-types";
 
 export interface LinkedUser {
@@ -11,12 +12,19 @@ export interface LinkedUser {
  * A deleted user stays deleted (the tombstone row is returned as it is).
  */
 export async function ensureUser(tx: Tx, clerkUserId: string): Promise<LinkedUser> {
-  await tx.$executeRaw`
-    INSERT INTO users (id, clerk_user_id, updated_at)
-    VALUES (gen_random_uuid(), ${clerkUserId}, now())
-    ON CONFLICT (clerk_user_id) DO NOTHING`;
+  const insert = placeholderUserStatement(clerkUserId);
+  await tx.$executeRawUnsafe(insert.text, ...insert.values);
   return tx.user.findUniqueOrThrow({
     where: { clerkUserId },
     select: { id: true, deletedAt: true },
   });
+}
+
+/** Creates the placeholder user row of a Clerk id unless it exists (see ensureUser). */
+export function placeholderUserStatement(clerkUserId: string): Statement {
+  return {
+    text: `INSERT INTO users (id, clerk_user_id, updated_at) VALUES (gen_random_uuid(), $1, now())
+      ON CONFLICT (clerk_user_id) DO NOTHING`,
+    values: [clerkUserId],
+  };
 }

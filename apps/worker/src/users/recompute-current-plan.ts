@@ -17,7 +17,12 @@ export async function recomputeCurrentPlan(tx: Tx, userId: string): Promise<void
     SELECT deleted_at FROM users WHERE id = ${userId}::uuid FOR NO KEY UPDATE`;
   if (!user) throw new Error(`user ${userId} vanished while its plan was recomputed`);
   const subscriptions = await tx.subscription.findMany({ where: { userId }, select: { status: true, plan: true } });
+  await tx.user.update({ where: { id: userId }, data: { currentPlan: currentPlanOf(user.deleted_at, subscriptions) } });
+}
+
+/** The plan a user has with these subscriptions (see recomputeCurrentPlan). */
+export function currentPlanOf(deletedAt: Date | null, subscriptions: { status: string; plan: string | null }[]): string | null {
+  if (deletedAt) return null;
   const granting = subscriptions.filter((sub) => subscriptionGrantsPlan(sub.status)).map((sub) => sub.plan);
-  const plan = user.deleted_at ? null : (bestPlan(granting) ?? granting.find((key) => key !== null) ?? null);
-  await tx.user.update({ where: { id: userId }, data: { currentPlan: plan } });
+  return bestPlan(granting) ?? granting.find((key) => key !== null) ?? null;
 }

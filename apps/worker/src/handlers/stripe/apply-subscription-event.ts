@@ -1,9 +1,9 @@
-import { lockKey } from "@wh/db";
 import { bestPlan } from "@wh/billing";
+import { lockKeysStatement, type PipelinedTransaction, type Statement } from "@wh/db";
 import { customerWaitKey, subscriptionWaitKey } from "../../deferred/wait-key";
-import { recomputeCurrentPlan } from "../../users/recompute-current-plan";
-import { resolveStripeUser } from "../../users/stripe-customer-link";
-import { COMPLETED, type EventHandler } from "../handler-types";
+import { placeholderUserStatement } from "../../users/ensure-user";
+import { currentPlanOf } from "../../users/recompute-current-plan";
+import { COMPLETED, type PipelinedDecision, type PipelinedHandler } from "../handler-types";
 import { expandableId, stripeObject, subscriptionSchema, type StripeSubscription } from "./stripe-payloads";
 import { isNewerSubscriptionVersion, storedVersion } from "./subscription-event-order";
 
@@ -41,44 +41,136 @@ function sameState(a: SubscriptionState, b: SubscriptionState): boolean {
   );
 }
 
+/** A subscription row as the handler reads it: state, owner and watermark. */
+interface StoredSubscription extends SubscriptionState {
+  stripeSubscriptionId: string;
+  lastEventAt: Date;
+  lastEventId: string;
+}
+
+/** The user whose plan is recomputed, read under its row lock. */
+interface LockedUser {
+  id: string;
+  deletedAt: Date | null;
+}
+
+const SUBSCRIPTION_COLUMNS = `stripe_subscription_id AS "stripeSubscriptionId", status, plan,
+  current_period_start AS "currentPeriodStart", current_period_end AS "currentPeriodEnd",
+  cancel_at_period_end AS "cancelAtPeriodEnd", last_event_at AS "lastEventAt", last_event_id AS "lastEventId"`;
+
+/**
+ * The user row locked FOR NO KEY UPDATE, then (a later statement, so a snapshot taken after the
+ * lock) every subscription of that user: what recomputeCurrentPlan reads, as two statements that
+ * ride in one exchange. `userOf` is SQL giving the user's id from parameter $1.
+ */
+function lockedUserReads(userOf: string, param: string): Statement[] {
+  return [
+    { text: `SELECT id, deleted_at AS "deletedAt" FROM users WHERE id = (${userOf}) FOR NO KEY UPDATE`, values: [param] },
+    { text: `SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE user_id = (${userOf})`, values: [param] },
+  ];
+}
+
+const BY_SUBSCRIPTION = "SELECT user_id FROM subscriptions WHERE stripe_subscription_id = $1";
+const BY_CLERK_ID = "SELECT id FROM users WHERE clerk_user_id = $1";
+const BY_CUSTOMER = "SELECT user_id FROM stripe_customers WHERE stripe_customer_id = $1";
+
+function setPlanStatement(user: LockedUser, subscriptions: SubscriptionState[]): Statement {
+  return {
+    text: "UPDATE users SET current_plan = $2, updated_at = now() WHERE id = $1::uuid",
+    values: [user.id, currentPlanOf(user.deletedAt, subscriptions)],
+  };
+}
+
 /**
  * `customer.subscription.created|updated|deleted`: keeps the subscription row at the newest
  * version Stripe sent (see subscription-event-order.ts) and recomputes the user's plan. A new
  * subscription whose user is not known yet (no `clerk_user_id` metadata, customer not linked)
  * waits for the checkout that links its customer; storing a new subscription releases the
  * invoice events that waited for it.
+ *
+ * On the hot path: under the subscription's lock, the first exchange reads the stored row and,
+ * under the owner's row lock, the owner's subscriptions; a known subscription is decided from
+ * that and written with the ledger's settle (two round trips). A new one first finds or creates
+ * its user under that user's row lock (three).
  */
-export const applySubscriptionEvent: EventHandler = async ({ tx, job, eventAt }) => {
+export const applySubscriptionEvent: PipelinedHandler = (job, eventAt) => {
   const sub = stripeObject(job.payload, subscriptionSchema, "subscription");
   const state = subscriptionState(sub);
-  await lockKey(tx, subscriptionWaitKey(sub.id));
-
-  const stored = await tx.subscription.findUnique({ where: { stripeSubscriptionId: sub.id } });
-  if (stored) {
-    const newer = isNewerSubscriptionVersion(
-      storedVersion(stored),
-      { eventAt, eventId: job.eventId, status: state.status, periodEnd: state.currentPeriodEnd },
-    );
-    if (sameState(stored, state)) {
-      if (newer) {
-        await tx.subscription.update({ where: { id: stored.id }, data: { lastEventAt: eventAt, lastEventId: job.eventId } });
+  const incoming = { eventAt, eventId: job.eventId, status: state.status, periodEnd: state.currentPeriodEnd };
+  const watermark = [eventAt.toISOString(), job.eventId];
+  return {
+    locks: [subscriptionWaitKey(sub.id)],
+    reads: lockedUserReads(BY_SUBSCRIPTION, sub.id),
+    decide: async (tx, [users, subscriptions]) => {
+      const owned = subscriptions as StoredSubscription[];
+      const stored = owned.find((row) => row.stripeSubscriptionId === sub.id);
+      if (!stored) return applyNewSubscription(tx, sub, state, watermark);
+      const newer = isNewerSubscriptionVersion(storedVersion(stored), incoming);
+      if (sameState(stored, state)) {
+        const writes = newer
+          ? [{ text: "UPDATE subscriptions SET last_event_at = $2::timestamptz, last_event_id = $3, updated_at = now() WHERE stripe_subscription_id = $1", values: [sub.id, ...watermark] }]
+          : [];
+        return { outcome: { status: "skipped_duplicate", reason: "identical subscription snapshot" }, writes };
       }
-      return { status: "skipped_duplicate", reason: "identical subscription snapshot" };
-    }
-    if (!newer) return { status: "skipped_stale", reason: `older than ${stored.lastEventId}` };
-  }
-
-  const customerId = expandableId(sub.customer) ?? "";
-  const userId = stored ? stored.userId : (await resolveStripeUser(tx, { clerkUserId: sub.metadata?.clerk_user_id, customerId }))?.id;
-  if (!userId) {
-    return { status: "deferred", reason: `customer ${customerId} is not linked to a user yet`, waitKey: customerWaitKey(customerId) };
-  }
-  const watermark = { lastEventAt: eventAt, lastEventId: job.eventId };
-  await tx.subscription.upsert({
-    where: { stripeSubscriptionId: sub.id },
-    create: { stripeSubscriptionId: sub.id, userId, stripeCustomerId: customerId, ...state, ...watermark },
-    update: { ...state, ...watermark },
-  });
-  await recomputeCurrentPlan(tx, userId);
-  return stored ? COMPLETED : { status: "completed", provides: subscriptionWaitKey(sub.id) };
+      if (!newer) return { outcome: { status: "skipped_stale", reason: `older than ${stored.lastEventId}` }, writes: [] };
+      const after = owned.map((row) => (row === stored ? state : row));
+      return {
+        outcome: COMPLETED,
+        writes: [
+          {
+            text: `UPDATE subscriptions SET status = $2, plan = $3, current_period_start = $4::timestamptz,
+              current_period_end = $5::timestamptz, cancel_at_period_end = $6, last_event_at = $7::timestamptz,
+              last_event_id = $8, updated_at = now() WHERE stripe_subscription_id = $1`,
+            values: [sub.id, ...stateValues(state), ...watermark],
+          },
+          setPlanStatement((users as LockedUser[])[0]!, after),
+        ],
+      };
+    },
+  };
 };
+
+const stateValues = (state: SubscriptionState): unknown[] => [
+  state.status,
+  state.plan,
+  state.currentPeriodStart?.toISOString() ?? null,
+  state.currentPeriodEnd?.toISOString() ?? null,
+  state.cancelAtPeriodEnd,
+];
+
+/**
+ * A subscription not stored yet: its user by Clerk id from metadata (a placeholder user when
+ * Clerk has not told us yet), else through the customer link under the customer's wait-key lock
+ * (see linkCustomer); deferred when neither exists.
+ */
+async function applyNewSubscription(
+  tx: PipelinedTransaction,
+  sub: StripeSubscription,
+  state: SubscriptionState,
+  watermark: unknown[],
+): Promise<PipelinedDecision> {
+  const customerId = expandableId(sub.customer) ?? "";
+  const clerkUserId = sub.metadata?.clerk_user_id;
+  const [users, subscriptions] = clerkUserId
+    ? (await tx.exchange([placeholderUserStatement(clerkUserId), ...lockedUserReads(BY_CLERK_ID, clerkUserId)])).slice(1)
+    : (await tx.exchange([lockKeysStatement([customerWaitKey(customerId)]), ...lockedUserReads(BY_CUSTOMER, customerId)])).slice(1);
+  const user = (users as LockedUser[])[0];
+  if (!user) {
+    return {
+      outcome: { status: "deferred", reason: `customer ${customerId} is not linked to a user yet`, waitKey: customerWaitKey(customerId) },
+      writes: [],
+    };
+  }
+  return {
+    outcome: { status: "completed", provides: subscriptionWaitKey(sub.id) },
+    writes: [
+      {
+        text: `INSERT INTO subscriptions (id, stripe_subscription_id, user_id, stripe_customer_id, status, plan,
+            current_period_start, current_period_end, cancel_at_period_end, last_event_at, last_event_id, updated_at)
+          VALUES (gen_random_uuid(), $1, $2::uuid, $3, $4, $5, $6::timestamptz, $7::timestamptz, $8, $9::timestamptz, $10, now())`,
+        values: [sub.id, user.id, customerId, ...stateValues(state), ...watermark],
+      },
+      setPlanStatement(user, [...(subscriptions as SubscriptionState[]), state]),
+    ],
+  };
+}

@@ -1,0 +1,100 @@
+import { createPrismaClient, databasePoolOf, type DatabasePool, type PrismaClient } from "@wh/db";
+import type { WebhookJob } from "@wh/queue";
+import { checkoutSession, stripeEvent, subscriptionObject, testServers, uniqueId } from "@wh/testkit";
+import { applyJob, stripeJob } from "./test-support/apply-job";
+
+/**
+ * The hot path's budget in network exchanges with Postgres, counted on the pool's clients: a
+ * pipelined client sends a query at once, so a query issued while none of that client's is
+ * unanswered starts an exchange and the ones issued before the answers come ride in it; a client
+ * not in pipeline mode waits for each answer, so each of its queries is an exchange.
+ */
+let prisma: PrismaClient;
+let exchanges = 0;
+
+function countExchanges(pool: DatabasePool): void {
+  const counted = new WeakSet<object>();
+  pool.on("acquire", (client) => {
+    if (counted.has(client)) return;
+    counted.add(client);
+    const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown> | undefined;
+    let unanswered = 0;
+    const answered = () => (unanswered -= 1);
+    (client as { query: unknown }).query = (...args: unknown[]) => {
+      if (!client.pipeline || unanswered === 0) exchanges += 1;
+      unanswered += 1;
+      // pg-pool's own `pool.query` passes a callback; Prisma and the hot path take the promise.
+      const callback = args.at(-1);
+      if (typeof callback === "function") {
+        args[args.length - 1] = (...results: unknown[]) => {
+          answered();
+          return callback(...results) as unknown;
+        };
+        return query(...args);
+      }
+      const answer = query(...args);
+      void answer?.then(answered, answered);
+      return answer;
+    };
+  });
+}
+
+beforeAll(() => {
+  prisma = createPrismaClient({ databaseUrl: testServers().databaseUrl, poolMax: 2 });
+  countExchanges(databasePoolOf(prisma));
+});
+afterAll(async () => {
+  await prisma.$disconnect();
+});
+
+async function exchangesOf(job: WebhookJob): Promise<{ status: string; exchanges: number }> {
+  const before = exchanges;
+  const { status } = await applyJob(prisma, job);
+  return { status, exchanges: exchanges - before };
+}
+
+const t0 = Math.floor(Date.now() / 1000) - 3_600;
+
+describe("round trips to Postgres per subscription event", () => {
+  it("a handled event takes at most 3, a duplicate delivery 2", async () => {
+    const ids = { id: uniqueId("sub"), customerId: uniqueId("cus"), clerkUserId: uniqueId("user") };
+    const event = (type: string, status: string, plan: string, at: number) =>
+      stripeJob(stripeEvent(type, subscriptionObject({ ...ids, status, plan }), { created: at }));
+    const created = event("customer.subscription.created", "active", "pro", t0);
+    const updated = event("customer.subscription.updated", "active", "business", t0 + 10);
+
+    expect({
+      created: await exchangesOf(created),
+      updated: await exchangesOf(updated),
+      stale: await exchangesOf(event("customer.subscription.updated", "active", "starter", t0 + 5)),
+      identical: await exchangesOf(event("customer.subscription.updated", "active", "business", t0 + 11)),
+      deleted: await exchangesOf(event("customer.subscription.deleted", "canceled", "business", t0 + 20)),
+      "created again": await exchangesOf(created),
+      "updated again": await exchangesOf(updated),
+    }).toEqual({
+      created: { status: "completed", exchanges: 3 },
+      updated: { status: "completed", exchanges: 2 },
+      stale: { status: "skipped_stale", exchanges: 2 },
+      identical: { status: "skipped_duplicate", exchanges: 2 },
+      deleted: { status: "completed", exchanges: 2 },
+      "created again": { status: "completed", exchanges: 2 },
+      "updated again": { status: "completed", exchanges: 2 },
+    });
+    expect(await prisma.user.findUnique({ where: { clerkUserId: ids.clerkUserId }, select: { currentPlan: true } })).toEqual({
+      currentPlan: null,
+    });
+  });
+
+  it("a new subscription found through its customer link takes 3, and so does one that must wait for it", async () => {
+    const customerId = uniqueId("cus");
+    const clerkUserId = uniqueId("user");
+    const waiting = stripeJob(
+      stripeEvent("customer.subscription.created", subscriptionObject({ id: uniqueId("sub"), customerId, status: "active", plan: "pro" }), { created: t0 }),
+    );
+    expect(await exchangesOf(waiting)).toEqual({ status: "deferred", exchanges: 3 });
+
+    await applyJob(prisma, stripeJob(stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId, customerId }), { created: t0 + 1 })));
+    expect(await exchangesOf(waiting)).toEqual({ status: "completed", exchanges: 3 });
+    expect(await prisma.user.findUnique({ where: { clerkUserId }, select: { currentPlan: true } })).toEqual({ currentPlan: "pro" });
+  });
+});
