@@ -4,6 +4,7 @@ import type { WaitKey } from "./deferred/wait-key";
 import { handlerFor } from "./handlers/handler-registry";
 import type { HandlerOutcome, Tx } from "./handlers/handler-types";
 import { FINAL_STATUSES } from "./ledger/ledger-statuses";
+import { stripeCustomerOf } from "./ledger/stripe-customer-of";
 
 export interface ApplyOptions {
   /** The attempt's budget; enforced by Postgres, since Prisma cannot cancel a running query. */
@@ -84,6 +85,8 @@ async function settle(tx: Tx, job: WebhookJob, outcome: HandlerOutcome, attempt:
     objectId: job.objectId ?? null,
     processedAt: new Date(),
     waitKey: outcome.status === "deferred" ? outcome.waitKey : null,
+    userId: outcome.status === "deferred" ? null : (outcome.userId ?? null),
+    stripeCustomerId: stripeCustomerOf(job),
   };
   await tx.webhookEvent.upsert({
     where: { provider_eventId: { provider: job.provider, eventId: job.eventId } },

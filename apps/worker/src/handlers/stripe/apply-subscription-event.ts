@@ -63,9 +63,9 @@ export const applySubscriptionEvent: EventHandler = async ({ tx, job, eventAt })
       if (newer) {
         await tx.subscription.update({ where: { id: stored.id }, data: { lastEventAt: eventAt, lastEventId: job.eventId } });
       }
-      return { status: "skipped_duplicate", reason: "identical subscription snapshot" };
+      return { status: "skipped_duplicate", reason: "identical subscription snapshot", userId: stored.userId };
     }
-    if (!newer) return { status: "skipped_stale", reason: `older than ${stored.lastEventId}` };
+    if (!newer) return { status: "skipped_stale", reason: `older than ${stored.lastEventId}`, userId: stored.userId };
   }
 
   const customerId = expandableId(sub.customer) ?? "";
@@ -80,5 +80,5 @@ export const applySubscriptionEvent: EventHandler = async ({ tx, job, eventAt })
     update: { ...state, ...watermark },
   });
   await recomputeCurrentPlan(tx, userId);
-  return stored ? COMPLETED : { status: "completed", provides: subscriptionWaitKey(sub.id) };
+  return stored ? { ...COMPLETED, userId } : { status: "completed", provides: subscriptionWaitKey(sub.id), userId };
 };
