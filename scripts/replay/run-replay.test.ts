@@ -171,7 +171,7 @@ describe("runReplay over a selection", () => {
     const result = await run(inWindow(window), true);
 
     expect(result.actions.get(deadJob.eventId)).toBe("replaced");
-    expect(result.err.at(-1)).toBe("[replay] selected 1: retry 0, re-add 0, replace 1, already queued 0, already settled 0, errors 0");
+    expect(result.err.at(-1)).toBe("[replay] selected 1: retry 0, re-add 0, replace 1, already queued 0, already settled 0, deferred 0, errors 0");
     expect((await queues.stripe.getJob(jobId))?.data).toEqual(signWebhookJob(deadJob, [TEST_JOB_SIGNING_KEY]));
     expect(await runnableJobsOf(queues, deadJob)).toEqual([jobId]);
   });
@@ -305,7 +305,7 @@ describe("runReplay of one event", () => {
 
     const result = await run({ kind: "event", eventId: job.eventId }, true);
 
-    expect(result.tally).toEqual({ selected: 1, retried: 0, reAdded: 0, alreadyQueued: 0, alreadySettled: 0, deferred: 1, errors: 0 });
+    expect(result.tally).toEqual({ selected: 1, retried: 0, reAdded: 0, replaced: 0, alreadyQueued: 0, alreadySettled: 0, deferred: 1, errors: 0 });
     expect(result.out[0]).toMatch(/^deferred +provider=stripe .* status=deferred /);
     expect(await redisSnapshot(connection, queues)).toEqual(before);
   });
