@@ -1,8 +1,11 @@
 import type { PlanValidator } from "@wh/billing";
 import type { Logger } from "@wh/core";
+import type { PrismaClient } from "@wh/db";
+import type { ReplayWebhookJobOptions } from "@wh/queue";
 import { jsonErrorHandler, opsEndpoints, requireJsonContentType } from "@wh/http";
 import express, { type Express } from "express";
 import helmet from "helmet";
+import { adminApi } from "./admin/admin-api";
 import { csrfGuard } from "./auth/csrf-guard";
 import { operatorAccess, type OperatorTokens } from "./auth/operator-access";
 import { requireToken } from "./auth/require-token";
@@ -15,6 +18,10 @@ import { webhookQueueEditGuard } from "./webhook-queue-edit-guard";
 
 export interface DashboardDependencies {
   validator: PlanValidator;
+  /** The ledger the operators search and replay from. */
+  prisma: PrismaClient;
+  /** The webhook queues, job options and signing keys replays use (the replay CLI's). */
+  replay: ReplayWebhookJobOptions;
   /** Bearer tokens of the service API /v1 (several during rotation). */
   serviceTokens: readonly string[];
   /** Tokens of the operator roles under /admin; an empty list disables the role. */
@@ -61,6 +68,7 @@ export function createDashboardApp(deps: DashboardDependencies): Express {
   // Every browser-facing state change lives under /admin: one CSRF check for all of it.
   app.use("/admin", csrfGuard({ publicOrigin: deps.publicOrigin }));
   const operators = operatorAccess(deps.operatorTokens);
+  app.use("/admin/api", helmet(), operators.requireForMethod, adminApi({ prisma: deps.prisma, replay: deps.replay, log: deps.log }));
   // Bull Board's page runs its own scripts and styles: no CSP there, helmet's other headers stay.
   app.use(
     BULL_BOARD_PATH,
