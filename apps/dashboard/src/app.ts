@@ -6,6 +6,8 @@ import { jsonErrorHandler, opsEndpoints, requireJsonContentType } from "@wh/http
 import express, { type Express } from "express";
 import helmet from "helmet";
 import { adminApi } from "./admin/admin-api";
+import { ADMIN_PAGE_CSP, adminPages } from "./admin/admin-pages";
+import { ADMIN_PAGE_PATH } from "./admin/admin-path";
 import { csrfGuard } from "./auth/csrf-guard";
 import { operatorAccess, type OperatorTokens } from "./auth/operator-access";
 import { requireToken } from "./auth/require-token";
@@ -68,7 +70,8 @@ export function createDashboardApp(deps: DashboardDependencies): Express {
   // Every browser-facing state change lives under /admin: one CSRF check for all of it.
   app.use("/admin", csrfGuard({ publicOrigin: deps.publicOrigin }));
   const operators = operatorAccess(deps.operatorTokens);
-  app.use("/admin/api", helmet(), operators.requireForMethod, adminApi({ prisma: deps.prisma, replay: deps.replay, log: deps.log }));
+  const replayContext = { prisma: deps.prisma, replay: deps.replay, log: deps.log };
+  app.use(`${ADMIN_PAGE_PATH}/api`, helmet(), operators.requireForMethod, adminApi(replayContext));
   // Bull Board's page runs its own scripts and styles: no CSP there, helmet's other headers stay.
   app.use(
     BULL_BOARD_PATH,
@@ -77,6 +80,7 @@ export function createDashboardApp(deps: DashboardDependencies): Express {
     webhookQueueEditGuard(deps.boardQueues.webhooks),
     bullBoardForRoles(deps.boardQueues),
   );
+  app.use(ADMIN_PAGE_PATH, helmet({ contentSecurityPolicy: ADMIN_PAGE_CSP }), adminPages(replayContext, operators));
 
   app.use((_req, res) => {
     res.status(404).json({ error: "not found" });

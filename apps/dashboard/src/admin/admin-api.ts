@@ -1,12 +1,12 @@
 import type { Logger } from "@wh/core";
-import type { Prisma, PrismaClient } from "@wh/db";
+import type { PrismaClient } from "@wh/db";
 import { countLedgerEvents, findLedgerEvents, searchLedgerEvents } from "@wh/ops";
-import { WEBHOOK_PROVIDERS, type ReplayWebhookJobOptions } from "@wh/queue";
+import type { ReplayWebhookJobOptions } from "@wh/queue";
 import { requireJsonContentType } from "@wh/http";
 import express, { type Router } from "express";
-import { z } from "zod";
 import { operatorIdentity } from "../auth/operator-identity";
 import {
+  detailParams,
   encodeCursor,
   previewQuerySchema,
   REPLAY_DEFAULT_STATUSES,
@@ -17,6 +17,7 @@ import {
 } from "./admin-query";
 import { deliveryJobs } from "./delivery-jobs";
 import { ledgerEventJson } from "./ledger-event-json";
+import { replayWithAudit } from "./replay-with-audit";
 import { runAdminReplay, type AdminReplayResult } from "./run-admin-replay";
 
 export interface AdminApiDependencies {
@@ -28,10 +29,6 @@ export interface AdminApiDependencies {
 
 const MAX_BODY_BYTES = 16 * 1024;
 
-const detailParams = z.object({
-  provider: z.enum(WEBHOOK_PROVIDERS, { error: `must be one of ${WEBHOOK_PROVIDERS.join(", ")}` }),
-  eventId: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, "must be a provider event id"),
-});
 
 const replayedEvents = (run: AdminReplayResult) =>
   run.events.map(({ row, result }) => ({ event: ledgerEventJson(row, { payload: false }), ...result }));
@@ -91,27 +88,8 @@ export function adminApi(deps: AdminApiDependencies): Router {
       res.status(400).json(validationError(body.error));
       return;
     }
-    const { limit, ...input } = body.data.filter;
-    const execute = !body.data.dryRun;
-    const run = await runAdminReplay(deps.prisma, deps.replay, { ...toLedgerFilter(input, REPLAY_DEFAULT_STATUSES), limit }, execute);
-    const who = operatorIdentity(req, res);
-    const audit = await deps.prisma.replayAudit.create({
-      data: {
-        role: who.role,
-        tokenFingerprint: who.tokenFingerprint,
-        claimedUser: who.claimedUser,
-        filter: JSON.parse(JSON.stringify(body.data.filter)) as Prisma.InputJsonObject,
-        dryRun: body.data.dryRun,
-        selected: run.tally.selected,
-        tally: { ...run.tally },
-      },
-      select: { id: true },
-    });
-    deps.log.info(
-      { auditId: audit.id.toString(), role: who.role, tokenFingerprint: who.tokenFingerprint, dryRun: body.data.dryRun, ...run.tally },
-      "admin replay",
-    );
-    res.json({ auditId: audit.id.toString(), dryRun: body.data.dryRun, tally: run.tally, events: replayedEvents(run) });
+    const { auditId, run } = await replayWithAudit(deps, body.data, operatorIdentity(req, res));
+    res.json({ auditId, dryRun: body.data.dryRun, tally: run.tally, events: replayedEvents(run) });
   });
 
   return api;

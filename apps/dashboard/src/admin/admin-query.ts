@@ -74,6 +74,12 @@ const limit = (max: number, fallback: number) =>
     (value) => value ?? fallback,
   );
 
+/** The path of one delivery: `/events/:provider/:eventId`. */
+export const detailParams = z.object({
+  provider: z.enum(WEBHOOK_PROVIDERS, { error: `must be one of ${WEBHOOK_PROVIDERS.join(", ")}` }),
+  eventId: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, "must be a provider event id"),
+});
+
 /** Rows a search page holds at most. */
 export const MAX_PAGE = 200;
 /** Deliveries one replay request may touch at most (more: narrow the filter or repeat). */
