@@ -249,3 +249,43 @@ describe("replays", () => {
     expect(detail.body.jobs).toEqual([expect.objectContaining({ jobId, state: "waiting", attemptsMade: 0 })]);
   });
 });
+
+describe("the /admin page", () => {
+  const pageAs = (token: string, path: string) => request(app).get(path).set("authorization", basic("carol", token));
+
+  it("is served under a CSP that allows no script and no inline style, and links to Bull Board", async () => {
+    const response = await pageAs(VIEWER, "/admin");
+    expect(response.status).toBe(200);
+    expect(response.type).toBe("text/html");
+    const csp = response.headers["content-security-policy"] as string;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("form-action 'self'");
+    expect(csp).not.toMatch(/script-src|unsafe-inline/);
+    expect(response.text).toContain('href="/admin/queues"');
+    expect(response.text).not.toMatch(/<script|style=/);
+  });
+
+  it("escapes what the operator typed and names the bad field", async () => {
+    const response = await pageAs(VIEWER, `/admin?customerId=${encodeURIComponent('"><script>x</script>')}`);
+    expect(response.status).toBe(400);
+    expect(response.text).not.toContain("<script>x</script>");
+    expect(response.text).toContain("&quot;&gt;&lt;script&gt;x&lt;/script&gt;");
+    expect(response.text).toContain("customerId: must be an id");
+  });
+
+  it("lists a customer's events and replays only for an admin, from our own origin", async () => {
+    const customerId = uniqueId("cus");
+    const dead = await deadRow(customerId, secondsAgo(35));
+    expect((await pageAs(VIEWER, `/admin?customerId=${customerId}`)).text).toContain(`/admin/events/stripe/${dead.eventId}`);
+    expect((await pageAs(VIEWER, `/admin/replay?customerId=${customerId}`)).text).toContain("would re-add");
+
+    const post = (token: string) =>
+      request(app).post("/admin/replay").set("authorization", basic("carol", token)).type("form").send(`customerId=${customerId}&limit=100`);
+    expect((await post(VIEWER)).status).toBe(403);
+    expect((await post(ADMIN).set("sec-fetch-site", "cross-site")).status).toBe(403);
+    const done = await post(ADMIN);
+    expect(done.status).toBe(200);
+    expect(done.text).toMatch(/re-added 1/);
+    expect(await queues.stripe.getJob(`${webhookJobId("stripe", dead.eventId)}_replay_1`)).toBeDefined();
+  });
+});
