@@ -1,8 +1,8 @@
 /**
  * Replays dead/failed webhook deliveries from the ledger through the queues, so the workers'
  * own handlers run them again. Dry run unless --execute. Usage: tsx scripts/replay.ts --help
- * The parts: replay/replay-args.ts (flags), replay/select-ledger-events.ts (the query),
- * replay/replay-ledger-event.ts (one row → the queue package's replay), replay/run-replay.ts.
+ * The parts: replay/replay-args.ts (flags), @wh/ops (the query and one row → the queue package's replay, shared with the admin API),
+ * replay/run-replay.ts.
  */
 import { ConfigError } from "@wh/core";
 import { createPrismaClient } from "@wh/db";

@@ -20,6 +20,10 @@ bootstrap
 if ! command -v promtool >/dev/null 2>&1; then
   _wh_apt_install prometheus
 fi
+# Chromium (Debian's package) for the /admin browser test, driven by playwright-core.
+if ! command -v chromium >/dev/null 2>&1; then
+  _wh_apt_install chromium
+fi
 
 bootstrap_log "type-checking"
 pnpm_cmd exec turbo run typecheck --output-logs=errors-only --log-prefix=none

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { WEBHOOK_PROVIDERS, type WebhookProvider } from "@wh/queue";
 import { z } from "zod";
-import { REPLAYABLE_STATUSES, type ReplayableStatus } from "./replayable-statuses";
+import { REPLAYABLE_STATUSES, type ReplayableStatus } from "@wh/ops";
 
 /** One delivery by its provider id, any ledger status. */
 export interface EventSelection {

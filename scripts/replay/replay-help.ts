@@ -1,6 +1,6 @@
 import { retryPolicyEnvFields } from "@wh/queue";
 import { z } from "zod";
-import { REPLAYABLE_STATUSES } from "./replayable-statuses";
+import { REPLAYABLE_STATUSES } from "@wh/ops";
 
 const RETRY_POLICY_HELP: Record<keyof typeof retryPolicyEnvFields, string> = {
   JOB_ATTEMPTS: "attempts of a re-added job, including the first",

@@ -1,5 +1,5 @@
-import { countResult, emptyTally, formatEventLine, formatProgress, formatSummary } from "./replay-summary";
-import type { LedgerEvent } from "./select-ledger-events";
+import { countResult, emptyTally, type LedgerEvent } from "@wh/ops";
+import { formatEventLine, formatProgress, formatSummary } from "./replay-summary";
 
 const row: LedgerEvent = {
   id: 1n,
@@ -8,8 +8,13 @@ const row: LedgerEvent = {
   type: "customer.subscription.updated",
   status: "dead",
   objectId: "sub_1",
+  userId: null,
+  stripeCustomerId: "cus_1",
+  attempts: 3,
+  lastError: "boom",
   eventCreatedAt: new Date("2026-11-02T10:00:00.000Z"),
   receivedAt: new Date("2026-11-02T10:00:01.000Z"),
+  processedAt: null,
   payload: { data: { object: { email: "someone@example.com" } } },
 };
 

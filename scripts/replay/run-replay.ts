@@ -1,10 +1,17 @@
-import { errorMessage } from "@wh/core";
 import type { PrismaClient } from "@wh/db";
+import {
+  countLedgerEvents,
+  countResult,
+  emptyTally,
+  findLedgerEvents,
+  pageLedgerEvents,
+  replayOrReport,
+  type LedgerEvent,
+  type ReplayTally,
+} from "@wh/ops";
 import type { ReplayWebhookJobOptions } from "@wh/queue";
 import type { EventSelection, FilterSelection, ReplayArgs } from "./replay-args";
-import { replayLedgerEvent, type EventResult } from "./replay-ledger-event";
-import { countResult, emptyTally, formatEventLine, formatProgress, formatSummary, type ReplayTally } from "./replay-summary";
-import { countLedgerEvents, findLedgerEvents, pageLedgerEvents, type LedgerEvent } from "./select-ledger-events";
+import { formatEventLine, formatProgress, formatSummary } from "./replay-summary";
 
 export interface ReplayRunDependencies {
   prisma: PrismaClient;
@@ -38,12 +45,7 @@ export async function runReplay(deps: ReplayRunDependencies, args: ReplayArgs): 
   let interrupted = false;
 
   const handle = async (row: LedgerEvent): Promise<void> => {
-    let result: EventResult;
-    try {
-      result = await replayLedgerEvent(deps.queue, row, args.execute);
-    } catch (error) {
-      result = { outcome: "error", reason: errorMessage(error) };
-    }
+    const result = await replayOrReport(deps.queue, row, args.execute);
     countResult(tally, result);
     deps.writeOut(formatEventLine(row, result, args.execute));
   };

@@ -9,11 +9,13 @@ import {
   createWebhookQueues,
   DEFAULT_DEFERRED_SWEEP_PATTERN,
   DEFAULT_LEDGER_CLEANUP_PATTERN,
+  DEFAULT_RETRY_POLICY,
   DEFAULT_USAGE_RESET_PATTERN,
   upsertMaintenanceSchedulers,
+  webhookJobOptions,
   type WebhookQueues,
 } from "@wh/queue";
-import { freePort, testServers, uniqueId, uniqueQueuePrefix } from "@wh/testkit";
+import { TEST_JOB_SIGNING_KEY, freePort, testServers, uniqueId, uniqueQueuePrefix } from "@wh/testkit";
 import type { Queue } from "bullmq";
 import type { Express } from "express";
 import type { Redis } from "ioredis";
@@ -45,6 +47,8 @@ const userIds: string[] = [];
 function dashboard(options: { client?: PrismaClient; timeoutMs?: number; operatorTokens?: OperatorTokens } = {}): Express {
   return createDashboardApp({
     validator: new PlanValidator({ prisma: options.client ?? prisma, timeoutMs: options.timeoutMs ?? 20_000, clock: () => NOW }),
+    prisma: options.client ?? prisma,
+    replay: { queues: webhookQueues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY), signingKeys: [TEST_JOB_SIGNING_KEY] },
     serviceTokens: [TOKEN, ROTATED],
     operatorTokens: options.operatorTokens ?? { viewer: [VIEWER], admin: [ADMIN] },
     publicOrigin: undefined,

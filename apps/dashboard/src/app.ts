@@ -1,8 +1,13 @@
 import type { PlanValidator } from "@wh/billing";
 import type { Logger } from "@wh/core";
+import type { PrismaClient } from "@wh/db";
+import type { ReplayWebhookJobOptions } from "@wh/queue";
 import { jsonErrorHandler, opsEndpoints, requireJsonContentType } from "@wh/http";
 import express, { type Express } from "express";
 import helmet from "helmet";
+import { adminApi } from "./admin/admin-api";
+import { ADMIN_PAGE_CSP, adminPages } from "./admin/admin-pages";
+import { ADMIN_PAGE_PATH } from "./admin/admin-path";
 import { csrfGuard } from "./auth/csrf-guard";
 import { operatorAccess, type OperatorTokens } from "./auth/operator-access";
 import { requireToken } from "./auth/require-token";
@@ -15,6 +20,10 @@ import { webhookQueueEditGuard } from "./webhook-queue-edit-guard";
 
 export interface DashboardDependencies {
   validator: PlanValidator;
+  /** The ledger the operators search and replay from. */
+  prisma: PrismaClient;
+  /** The webhook queues, job options and signing keys replays use (the replay CLI's). */
+  replay: ReplayWebhookJobOptions;
   /** Bearer tokens of the service API /v1 (several during rotation). */
   serviceTokens: readonly string[];
   /** Tokens of the operator roles under /admin; an empty list disables the role. */
@@ -61,6 +70,8 @@ export function createDashboardApp(deps: DashboardDependencies): Express {
   // Every browser-facing state change lives under /admin: one CSRF check for all of it.
   app.use("/admin", csrfGuard({ publicOrigin: deps.publicOrigin }));
   const operators = operatorAccess(deps.operatorTokens);
+  const replayContext = { prisma: deps.prisma, replay: deps.replay, log: deps.log };
+  app.use(`${ADMIN_PAGE_PATH}/api`, helmet(), operators.requireForMethod, adminApi(replayContext));
   // Bull Board's page runs its own scripts and styles: no CSP there, helmet's other headers stay.
   app.use(
     BULL_BOARD_PATH,
@@ -69,6 +80,7 @@ export function createDashboardApp(deps: DashboardDependencies): Express {
     webhookQueueEditGuard(deps.boardQueues.webhooks),
     bullBoardForRoles(deps.boardQueues),
   );
+  app.use(ADMIN_PAGE_PATH, helmet({ contentSecurityPolicy: ADMIN_PAGE_CSP }), adminPages(replayContext, operators));
 
   app.use((_req, res) => {
     res.status(404).json({ error: "not found" });

@@ -10,12 +10,14 @@ import {
   createWorkerConnection,
   DEFAULT_DEFERRED_SWEEP_PATTERN,
   DEFAULT_LEDGER_CLEANUP_PATTERN,
+  DEFAULT_RETRY_POLICY,
   DEFAULT_USAGE_RESET_PATTERN,
   upsertMaintenanceSchedulers,
   WEBHOOK_QUEUE_NAMES,
+  webhookJobOptions,
   type WebhookQueues,
 } from "@wh/queue";
-import { testServers, uniqueId, uniqueQueuePrefix, waitFor } from "@wh/testkit";
+import { TEST_JOB_SIGNING_KEY, testServers, uniqueId, uniqueQueuePrefix, waitFor } from "@wh/testkit";
 import { UnrecoverableError, Worker, type Queue } from "bullmq";
 import type { Express } from "express";
 import type { Redis } from "ioredis";
@@ -63,6 +65,8 @@ beforeAll(async () => {
   failedJobId = await failedStripeJob();
   app = createDashboardApp({
     validator: new PlanValidator({ prisma, timeoutMs: 5_000 }),
+    prisma,
+    replay: { queues: webhookQueues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY), signingKeys: [TEST_JOB_SIGNING_KEY] },
     serviceTokens: [SERVICE],
     operatorTokens: { viewer: [VIEWER], admin: [ADMIN] },
     publicOrigin: undefined,

@@ -3,6 +3,7 @@ import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { ExpressAdapter } from "@bull-board/express";
 import type { Queue } from "bullmq";
 import type { RequestHandler, Router } from "express";
+import { ADMIN_PAGE_PATH } from "./admin/admin-path";
 import { operatorRole, type OperatorRole } from "./auth/operator-access";
 
 /** Where Bull Board is mounted on the dashboard app. */
@@ -26,7 +27,13 @@ function bullBoardRouter(queues: BoardQueues, role: OperatorRole): Router {
       new BullMQAdapter(queues.maintenance, { readOnlyMode }),
     ],
     serverAdapter,
-    options: { uiConfig: { boardTitle: readOnlyMode ? "Webhook backbone (read-only)" : "Webhook backbone" } },
+    options: {
+      uiConfig: {
+        boardTitle: readOnlyMode ? "Webhook backbone (read-only)" : "Webhook backbone",
+        // The operators' search and replay pages (server-rendered, apps/dashboard/src/admin).
+        miscLinks: [{ text: "Find & replay events", url: ADMIN_PAGE_PATH }],
+      },
+    },
   });
   return serverAdapter.getRouter() as Router;
 }

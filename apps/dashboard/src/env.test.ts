@@ -9,6 +9,7 @@ const base = {
   DATABASE_URL: "postgresql://u:p@127.0.0.1:5432/db",
   REDIS_URL: "redis://127.0.0.1:6379",
   INTERNAL_API_TOKEN: SERVICE,
+  JOB_SIGNING_KEY: "a-long-enough-job-signing-key-0123456789",
 };
 
 function configError(env: Record<string, string | undefined>): string {
@@ -40,6 +41,10 @@ describe("loadDashboardEnv", () => {
       DASHBOARD_VIEWER_TOKEN: [],
       DASHBOARD_ADMIN_TOKEN: [],
     });
+  });
+
+  it("needs the job signing key: replays from /admin sign their jobs", () => {
+    expect(configError({ ...base, JOB_SIGNING_KEY: undefined })).toMatch(/JOB_SIGNING_KEY: is required/);
   });
 
   it("accepts several tokens per role for rotation", () => {

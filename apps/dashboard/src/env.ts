@@ -1,4 +1,5 @@
 import { databaseUrl, logLevel, longSecretList, parseEnv, port, positiveInt, queuePrefix, redisUrl, trustProxy } from "@wh/core";
+import { jobSigningEnvFields, retryPolicyEnvFields } from "@wh/queue";
 import { z } from "zod";
 
 /** Comma-separated bearer tokens, several valid at once during rotation; each long enough to be a secret. */
@@ -45,6 +46,9 @@ const dashboardEnvSchema = z
     /** How long an Idempotency-Key of POST /v1/usage protects its request. */
     IDEMPOTENCY_KEY_TTL_HOURS: positiveInt(24).refine((hours) => hours <= 7 * 24, "must be at most 168 (7 days)"),
     LOG_LEVEL: logLevel,
+    /** Replays from /admin sign their jobs like the receiver (same keys) and add them with its retry policy. */
+    ...jobSigningEnvFields,
+    ...retryPolicyEnvFields,
   })
   .superRefine(
     (env, ctx) => {

@@ -2,7 +2,14 @@ import { PlanValidator } from "@wh/billing";
 import { ConfigError, createLogger, errorMessage, trustProxySetting } from "@wh/core";
 import { boundPort, closeServer, listen, shutdownOnSignals } from "@wh/http";
 import { createPrismaClient } from "@wh/db";
-import { closeWebhookQueues, createMaintenanceQueue, createProducerConnection, createWebhookQueues } from "@wh/queue";
+import {
+  closeWebhookQueues,
+  createMaintenanceQueue,
+  createProducerConnection,
+  createWebhookQueues,
+  retryPolicyFromEnv,
+  webhookJobOptions,
+} from "@wh/queue";
 import { createDashboardApp } from "./app";
 import { createDashboardMetrics } from "./dashboard-metrics";
 import { loadDashboardEnv } from "./env";
@@ -33,6 +40,8 @@ async function main(): Promise<void> {
       timeoutMs: env.USAGE_DECISION_TIMEOUT_MS,
       idempotencyKeyTtlMs: env.IDEMPOTENCY_KEY_TTL_HOURS * HOUR_MS,
     }),
+    prisma,
+    replay: { queues: webhookQueues, jobOptions: webhookJobOptions(retryPolicyFromEnv(env)), signingKeys: env.JOB_SIGNING_KEY },
     serviceTokens: env.INTERNAL_API_TOKEN,
     operatorTokens: { viewer: env.DASHBOARD_VIEWER_TOKEN, admin: env.DASHBOARD_ADMIN_TOKEN },
     publicOrigin: env.DASHBOARD_PUBLIC_ORIGIN,

@@ -358,3 +358,33 @@ describe("Stripe checkout and subscriptions", () => {
     await expect(applyJob(prisma, stripeJob(event))).rejects.toBeInstanceOf(UnrecoverableError);
   });
 });
+
+describe("search keys in the ledger", () => {
+  it("stores our user's id and the Stripe customer on settled Stripe and Clerk events", async () => {
+    const clerkUserId = uniqueId("user");
+    const customerId = uniqueId("cus");
+    const at = Math.floor(Date.now() / 1000) - 3_600;
+    const userCreated = clerkJob(clerkUserEvent("user.created", { id: clerkUserId, email: "keys@example.com" }));
+    const checkout = stripeJob(stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId, customerId }), { created: at }));
+    const subscription = stripeJob(
+      stripeEvent("customer.subscription.created", subscriptionObject({ id: uniqueId("sub"), customerId, status: "active", plan: "pro" }), { created: at + 1 }),
+    );
+    for (const job of [userCreated, checkout, subscription]) await applyJob(prisma, job);
+    const user = await userByClerkId(clerkUserId);
+
+    expect(await ledger("clerk", userCreated.eventId)).toMatchObject({ userId: user?.id, stripeCustomerId: null });
+    expect(await ledger("stripe", checkout.eventId)).toMatchObject({ userId: user?.id, stripeCustomerId: customerId });
+    expect(await ledger("stripe", subscription.eventId)).toMatchObject({ status: "completed", userId: user?.id, stripeCustomerId: customerId });
+  });
+
+  it("stores the Stripe customer of deferred and dead events, whose user is not known", async () => {
+    const customerId = uniqueId("cus");
+    const deferred = stripeJob(stripeEvent("customer.subscription.created", subscriptionObject({ id: uniqueId("sub"), customerId, status: "active", plan: "pro" })));
+    await applyJob(prisma, deferred);
+    const dead = stripeJob(stripeEvent("customer.subscription.updated", subscriptionObject({ id: uniqueId("sub"), customerId, status: "active", plan: "pro" })));
+    await recordFailure(prisma, dead, { attempts: 3, error: "boom", dead: true });
+
+    expect(await ledger("stripe", deferred.eventId)).toMatchObject({ status: "deferred", userId: null, stripeCustomerId: customerId });
+    expect(await ledger("stripe", dead.eventId)).toMatchObject({ status: "dead", userId: null, stripeCustomerId: customerId });
+  });
+});

@@ -247,6 +247,7 @@ describe("the generated Prisma client on the migrated database", () => {
     "UsagePeriodTotal",
     "UsageCounter",
     "UsageIdempotencyKey",
+    "ReplayAudit",
   ];
   let prisma: PrismaClient;
 
@@ -286,6 +287,8 @@ describe("the generated Prisma client on the migrated database", () => {
             attempts: index,
             lastError: index === 0 ? null : `error ${index}`,
             objectId: "sub_1",
+            userId: index % 2 === 0 ? randomUUID() : null,
+            stripeCustomerId: index % 2 === 0 ? "cus_1" : null,
             eventCreatedAt: at("2026-01-02T03:04:05.678Z"),
             receivedAt: at("2026-01-02T03:04:06.001Z"),
             processedAt: index === 0 ? null : at("2026-01-02T03:04:07.999Z"),
@@ -533,5 +536,23 @@ describe("the generated Prisma client on the migrated database", () => {
 
     expect(readBack).toEqual({ ...data, createdAt: expect.any(Date) });
     await expect(prisma.usageIdempotencyKey.create({ data })).rejects.toMatchObject({ code: "P2002" });
+  });
+
+  it("writes and reads back a ReplayAudit with its Json filter and tally", async () => {
+    const data = {
+      role: "admin",
+      tokenFingerprint: "0123abcd",
+      claimedUser: "ops-ünïcødé",
+      filter: { customerId: "cus_1", statuses: ["dead"], since: "2026-01-01T00:00:00.000Z" },
+      dryRun: false,
+      selected: 2,
+      tally: { selected: 2, retried: 1, reAdded: 1 },
+    };
+
+    const created = await prisma.replayAudit.create({ data });
+    const readBack = await prisma.replayAudit.findUniqueOrThrow({ where: { id: created.id } });
+
+    expect(readBack).toEqual({ ...data, id: created.id, createdAt: expect.any(Date) });
+    expect(typeof readBack.id).toBe("bigint");
   });
 });

@@ -22,7 +22,7 @@ function appLogDir(): string {
   return ownLogDir;
 }
 
-export type AppName = "receiver" | "worker";
+export type AppName = "receiver" | "worker" | "dashboard";
 
 /**
  * A built app (apps/<name>/dist/main.js) as a real child process on free loopback ports, for
@@ -64,7 +64,9 @@ export class AppProcess {
     const portVariables =
       name === "receiver"
         ? { RECEIVER_PORT: String(port), RECEIVER_OPS_PORT: env.RECEIVER_OPS_PORT ?? String(await freePort()) }
-        : { WORKER_PORT: String(port) };
+        : name === "dashboard"
+          ? { DASHBOARD_PORT: String(port) }
+          : { WORKER_PORT: String(port) };
     const child = spawn(process.execPath, [path.join(REPO_ROOT, "apps", name, "dist", "main.js")], {
       env: { ...process.env, LOG_LEVEL: "info", JOB_SIGNING_KEY: TEST_JOB_SIGNING_KEY, ...env, ...portVariables },
       stdio: ["ignore", "pipe", "pipe"],

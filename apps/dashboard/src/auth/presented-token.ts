@@ -19,3 +19,12 @@ export function presentedToken(header: string | undefined, options: PresentedTok
   }
   return undefined;
 }
+
+/** The user name of HTTP Basic auth, as typed: claimed, never checked (the password is the token). */
+export function claimedBasicUser(header: string | undefined): string | undefined {
+  const [scheme, value] = (header ?? "").trim().split(/\s+/, 2);
+  if (scheme?.toLowerCase() !== "basic" || !value) return undefined;
+  const decoded = Buffer.from(value, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  return colon > 0 ? decoded.slice(0, colon) : undefined;
+}

@@ -15,6 +15,8 @@ export interface SettledOutcome {
   redactPayload?: boolean;
   /** This event made the key exist (linked the customer, stored the subscription): events waiting on it run now. */
   provides?: WaitKey;
+  /** Our user (users.id) the event was about, when the handler knows it: stored in the ledger for operators' search. */
+  userId?: string;
 }
 
 /** The event refers to something not stored yet: it waits for it (see deferred/release-deferred-events.ts). */

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@wh/db";
 import type { WebhookJob } from "@wh/queue";
+import { stripeCustomerOf } from "./stripe-customer-of";
 
 export interface FailureRecord {
   attempts: number;
@@ -17,10 +18,10 @@ export async function recordFailure(prisma: PrismaClient, job: WebhookJob, failu
   const error = failure.error.slice(0, 2_000);
   await prisma.$executeRaw`
     INSERT INTO webhook_events
-      (provider, event_id, type, status, attempts, last_error, object_id, event_created_at, received_at, payload)
+      (provider, event_id, type, status, attempts, last_error, object_id, stripe_customer_id, event_created_at, received_at, payload)
     VALUES
       (${job.provider}::provider, ${job.eventId}, ${job.type}, ${status}::event_status, ${failure.attempts}, ${error},
-       ${job.objectId ?? null}, ${new Date(job.eventCreatedAt)}, ${new Date(job.receivedAt)},
+       ${job.objectId ?? null}, ${stripeCustomerOf(job)}, ${new Date(job.eventCreatedAt)}, ${new Date(job.receivedAt)},
        ${JSON.stringify(job.payload)}::jsonb)
     ON CONFLICT (provider, event_id) DO UPDATE SET
       status = EXCLUDED.status, attempts = EXCLUDED.attempts, last_error = EXCLUDED.last_error

@@ -15,7 +15,7 @@ export const applyUserUpsert: EventHandler = async ({ tx, job, eventAt }) => {
   await lockKey(tx, `clerk_user:${user.id}`);
 
   const stored = await tx.user.findUnique({ where: { clerkUserId: user.id } });
-  if (stored?.deletedAt) return { status: "skipped_stale", reason: "user deleted", redactPayload: true };
+  if (stored?.deletedAt) return { status: "skipped_stale", reason: "user deleted", redactPayload: true, userId: stored.id };
   const newer = !stored || isNewerClerkEvent({ at: stored.clerkEventAt, id: stored.clerkEventId }, { at: eventAt, id: job.eventId });
   const identical =
     stored?.clerkEventAt &&
@@ -24,17 +24,18 @@ export const applyUserUpsert: EventHandler = async ({ tx, job, eventAt }) => {
     stored.lastName === profile.lastName;
   if (stored && identical) {
     if (newer) await tx.user.update({ where: { id: stored.id }, data: { clerkEventAt: eventAt, clerkEventId: job.eventId } });
-    return { status: "skipped_duplicate", reason: "identical user snapshot" };
+    return { status: "skipped_duplicate", reason: "identical user snapshot", userId: stored.id };
   }
-  if (stored && !newer) return { status: "skipped_stale", reason: `older than ${stored.clerkEventId ?? "stored state"}` };
+  if (stored && !newer) return { status: "skipped_stale", reason: `older than ${stored.clerkEventId ?? "stored state"}`, userId: stored.id };
 
-  await tx.$executeRaw`
+  const written = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO users (id, clerk_user_id, email, first_name, last_name, clerk_event_at, clerk_event_id, updated_at)
     VALUES (gen_random_uuid(), ${user.id}, ${profile.email}, ${profile.firstName}, ${profile.lastName},
             ${eventAt}, ${job.eventId}, now())
     ON CONFLICT (clerk_user_id) DO UPDATE SET
       email = EXCLUDED.email, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
       clerk_event_at = EXCLUDED.clerk_event_at, clerk_event_id = EXCLUDED.clerk_event_id, updated_at = now()
-    WHERE users.deleted_at IS NULL`;
-  return COMPLETED;
+    WHERE users.deleted_at IS NULL
+    RETURNING id`;
+  return { ...COMPLETED, userId: written[0]?.id ?? stored?.id };
 };

@@ -22,7 +22,7 @@ export const applyCheckoutSessionCompleted: EventHandler = async ({ tx, job, eve
   // must end with the same links.
   const user = await ensureUser(tx, clerkUserId);
   const customerId = expandableId(session.customer);
-  if (!customerId) return { status: "ignored", reason: "checkout without a customer" };
+  if (!customerId) return { status: "ignored", reason: "checkout without a customer", userId: user.id };
   await linkCustomer(tx, user.id, customerId, eventAt);
-  return { status: "completed", provides: customerWaitKey(customerId) };
+  return { status: "completed", provides: customerWaitKey(customerId), userId: user.id };
 };

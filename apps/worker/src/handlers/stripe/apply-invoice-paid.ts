@@ -1,4 +1,4 @@
-import { COMPLETED, type EventHandler, type Tx } from "../handler-types";
+import { type EventHandler, type SettledOutcome, type Tx } from "../handler-types";
 import { applySubscriptionStatus } from "./apply-subscription-status";
 import { lockInvoiceSubscription, type StoredSubscription } from "./lock-invoice-subscription";
 import { invoiceSchema, invoiceSubscriptionId, stripeObject } from "./stripe-payloads";
@@ -21,15 +21,19 @@ export const applyInvoicePaid: EventHandler = async ({ tx, job, eventAt }) => {
   const subscription = await lockInvoiceSubscription(tx, subscriptionId);
   if ("deferred" in subscription) return subscription.deferred;
 
+  return { ...(await applyPaidStatus(tx, subscription.stored, eventAt, job.eventId)), userId: subscription.stored.userId };
+};
+
+async function applyPaidStatus(tx: Tx, stored: StoredSubscription, eventAt: Date, eventId: string): Promise<SettledOutcome> {
   const change = await applySubscriptionStatus(
     tx,
-    subscription.stored,
-    { status: "active", eventAt, eventId: job.eventId },
+    stored,
+    { status: "active", eventAt, eventId },
     (stored) => stateCameFromPaymentFailure(tx, stored),
   );
   switch (change) {
     case "applied":
-      return COMPLETED;
+      return { status: "completed" };
     case "unchanged":
       return { status: "skipped_duplicate", reason: "subscription already active" };
     case "stale":
@@ -37,7 +41,7 @@ export const applyInvoicePaid: EventHandler = async ({ tx, job, eventAt }) => {
     case "kept":
       return { status: "ignored", reason: "a paid invoice changes only a status set by a recorded payment failure" };
   }
-};
+}
 
 /**
  * Whether the subscription's status is the one a recorded payment failure of this subscription

@@ -24,14 +24,15 @@ export const applyInvoicePaymentFailed: EventHandler = async ({ tx, job, eventAt
     VALUES (${invoice.id}, ${invoice.attempt_count}, ${subscriptionId}, ${final},
             ${final ? null : new Date((invoice.next_payment_attempt as number) * 1000)}, ${job.eventId}, ${eventAt})
     ON CONFLICT (stripe_invoice_id, attempt_count) DO NOTHING`;
+  const userId = subscription.stored.userId;
   if (inserted === 0) {
-    return { status: "skipped_duplicate", reason: `failure of ${invoice.id} attempt ${invoice.attempt_count} already recorded` };
+    return { status: "skipped_duplicate", reason: `failure of ${invoice.id} attempt ${invoice.attempt_count} already recorded`, userId };
   }
   const change = await applySubscriptionStatus(tx, subscription.stored, {
     status: final ? "unpaid" : "past_due",
     eventAt,
     eventId: job.eventId,
   });
-  if (change === "stale") return { status: "skipped_stale", reason: "failure recorded; subscription state is newer" };
-  return COMPLETED;
+  if (change === "stale") return { status: "skipped_stale", reason: "failure recorded; subscription state is newer", userId };
+  return { ...COMPLETED, userId };
 };

@@ -3,7 +3,7 @@ import { lockKeysStatement, type PipelinedTransaction, type Statement } from "@w
 import { customerWaitKey, subscriptionWaitKey } from "../../deferred/wait-key";
 import { placeholderUserStatement } from "../../users/ensure-user";
 import { currentPlanOf } from "../../users/recompute-current-plan";
-import { COMPLETED, type PipelinedDecision, type PipelinedHandler } from "../handler-types";
+import type { PipelinedDecision, PipelinedHandler } from "../handler-types";
 import { expandableId, stripeObject, subscriptionSchema, type StripeSubscription } from "./stripe-payloads";
 import { isNewerSubscriptionVersion, storedVersion } from "./subscription-event-order";
 
@@ -110,12 +110,12 @@ export const applySubscriptionEvent: PipelinedHandler = (job, eventAt) => {
         const writes = newer
           ? [{ text: "UPDATE subscriptions SET last_event_at = $2::timestamptz, last_event_id = $3, updated_at = now() WHERE stripe_subscription_id = $1", values: [sub.id, ...watermark] }]
           : [];
-        return { outcome: { status: "skipped_duplicate", reason: "identical subscription snapshot" }, writes };
+        return { outcome: { status: "skipped_duplicate", reason: "identical subscription snapshot", userId: stored.userId }, writes };
       }
-      if (!newer) return { outcome: { status: "skipped_stale", reason: `older than ${stored.lastEventId}` }, writes: [] };
+      if (!newer) return { outcome: { status: "skipped_stale", reason: `older than ${stored.lastEventId}`, userId: stored.userId }, writes: [] };
       const after = owned.map((row) => (row === stored ? state : row));
       return {
-        outcome: COMPLETED,
+        outcome: { status: "completed", userId: stored.userId },
         writes: [
           {
             text: `UPDATE subscriptions SET status = $2, plan = $3, current_period_start = $4::timestamptz,
@@ -162,7 +162,7 @@ async function applyNewSubscription(
     };
   }
   return {
-    outcome: { status: "completed", provides: subscriptionWaitKey(sub.id) },
+    outcome: { status: "completed", provides: subscriptionWaitKey(sub.id), userId: user.id },
     writes: [
       {
         text: `INSERT INTO subscriptions (id, stripe_subscription_id, user_id, stripe_customer_id, status, plan,

@@ -1,3 +1,4 @@
+import { errorMessage } from "@wh/core";
 import { jobFromLedgerRow, planWebhookReplay, replayWebhookJob, type ReplayWebhookJobOptions } from "@wh/queue";
 import { isReplayable } from "./replayable-statuses";
 import type { LedgerEvent } from "./select-ledger-events";
@@ -38,5 +39,14 @@ export async function replayLedgerEvent(
       return { outcome: "replaced", jobId: plan.jobId };
     case "already-queued":
       return { outcome: "already-queued", jobId: plan.jobId };
+  }
+}
+
+/** `replayLedgerEvent`, with a failure turned into the `error` result the callers count and list. */
+export async function replayOrReport(queue: ReplayWebhookJobOptions, row: LedgerEvent, execute: boolean): Promise<EventResult> {
+  try {
+    return await replayLedgerEvent(queue, row, execute);
+  } catch (error) {
+    return { outcome: "error", reason: errorMessage(error) };
   }
 }
