@@ -105,17 +105,19 @@ export const applySubscriptionEvent: PipelinedHandler = (job, eventAt) => {
       const owned = subscriptions as StoredSubscription[];
       const stored = owned.find((row) => row.stripeSubscriptionId === sub.id);
       if (!stored) return applyNewSubscription(tx, sub, state, watermark);
+      // The owner's row, read under its lock: the ledger records whose event this was.
+      const userId = (users as LockedUser[])[0]?.id;
       const newer = isNewerSubscriptionVersion(storedVersion(stored), incoming);
       if (sameState(stored, state)) {
         const writes = newer
           ? [{ text: "UPDATE subscriptions SET last_event_at = $2::timestamptz, last_event_id = $3, updated_at = now() WHERE stripe_subscription_id = $1", values: [sub.id, ...watermark] }]
           : [];
-        return { outcome: { status: "skipped_duplicate", reason: "identical subscription snapshot", userId: stored.userId }, writes };
+        return { outcome: { status: "skipped_duplicate", reason: "identical subscription snapshot", userId }, writes };
       }
-      if (!newer) return { outcome: { status: "skipped_stale", reason: `older than ${stored.lastEventId}`, userId: stored.userId }, writes: [] };
+      if (!newer) return { outcome: { status: "skipped_stale", reason: `older than ${stored.lastEventId}`, userId }, writes: [] };
       const after = owned.map((row) => (row === stored ? state : row));
       return {
-        outcome: { status: "completed", userId: stored.userId },
+        outcome: { status: "completed", userId },
         writes: [
           {
             text: `UPDATE subscriptions SET status = $2, plan = $3, current_period_start = $4::timestamptz,
