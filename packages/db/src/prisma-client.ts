@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import { checkConnectionBudgetWhenConnected, type ConnectionBudgetOptions } from "./connection-budget";
 import { createDatabasePool, type DatabasePoolOptions } from "./database-pool";
 import { PrismaClient } from "./generated/prisma/client";
 import { observePool, type PoolMetricsOptions } from "./pool-metrics";
@@ -8,6 +9,8 @@ export { PrismaClient };
 export interface PrismaClientOptions extends DatabasePoolOptions {
   /** Export the pool's gauges and acquire times to this registry (one client per registry). */
   metrics?: PoolMetricsOptions;
+  /** Check once connected that the pool fits the server's max_connections (logs, never fails). */
+  connectionBudget?: ConnectionBudgetOptions;
 }
 
 /**
@@ -18,5 +21,6 @@ export interface PrismaClientOptions extends DatabasePoolOptions {
 export function createPrismaClient(options: PrismaClientOptions): PrismaClient {
   const pool = createDatabasePool(options);
   if (options.metrics) observePool(pool, options.metrics);
+  if (options.connectionBudget) checkConnectionBudgetWhenConnected(pool, options.poolMax, options.connectionBudget);
   return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 }
