@@ -64,7 +64,7 @@ it("stops its processes on SIGTERM and exits 0", async () => {
   expect(children.filter(isAlive)).toEqual([]);
 }, 90_000);
 
-it("its processes stop by themselves when the supervisor is SIGKILLed", async () => {
+it("its processes exit when the supervisor is SIGKILLed (node:cluster), leaving no orphan", async () => {
   const supervisor = await startSupervisor();
   const children = supervisor.childPids();
   expect(await supervisor.stop("SIGKILL")).toBeNull();

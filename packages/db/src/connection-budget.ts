@@ -63,13 +63,12 @@ export function judgeConnectionBudget(limits: ServerConnectionLimits, poolMax: n
  * went away again) is retried on the next new connection.
  */
 export function checkConnectionBudgetWhenConnected(pool: pg.Pool, poolMax: number, options: ConnectionBudgetOptions): void {
-  let state: "pending" | "checking" | "done" = "pending";
+  let checking = false;
   const onConnect = () => {
-    if (state !== "pending") return;
-    state = "checking";
+    if (checking) return;
+    checking = true;
     readServerConnectionLimits(pool).then(
       (limits) => {
-        state = "done";
         pool.off("connect", onConnect);
         const check = judgeConnectionBudget(limits, poolMax, options.processes);
         const context = { held: check.held, budget: check.budget, formula: check.formula };
@@ -77,7 +76,7 @@ export function checkConnectionBudgetWhenConnected(pool: pg.Pool, poolMax: numbe
         else options.log.warn(context, "postgres connection budget exceeded: lower DATABASE_POOL_MAX or processes, or raise max_connections");
       },
       () => {
-        state = "pending";
+        checking = false;
       },
     );
   };

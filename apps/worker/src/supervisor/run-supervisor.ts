@@ -24,7 +24,8 @@ interface Slot {
  * restarts a process that dies, after a delay that doubles with each quick death (capped), and
  * serves the one ops port: `/metrics` aggregates the processes' metrics, `/readyz` is ready when
  * every process is running and ready. SIGTERM/SIGINT stop every process (each gets the worker's
- * shutdown deadline), then the supervisor exits; a process that loses its supervisor stops too.
+ * shutdown deadline), then the supervisor exits. A process that loses its supervisor exits at
+ * once (node:cluster); its jobs are re-run when their locks expire, as after a crash.
  */
 export async function runSupervisor(env: WorkerEnv, log: Logger): Promise<void> {
   const processes = new SupervisedProcesses(ANSWER_TIMEOUT_MS);

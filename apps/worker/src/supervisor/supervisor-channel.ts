@@ -19,8 +19,8 @@ const isChildMessage = (message: unknown): message is ChildMessage =>
   typeof message === "object" && message !== null && String((message as { type?: unknown }).type).startsWith("wh-worker:");
 
 /**
- * In a supervised process: answers the supervisor from now on, and stops (as on SIGTERM) when
- * the supervisor is gone — its IPC channel closes when it dies, even by SIGKILL.
+ * In a supervised process: answers the supervisor from now on. (A process whose supervisor is
+ * gone, even by SIGKILL, exits at once: node:cluster does that when the IPC channel closes.)
  */
 export function answerSupervisor(options: { registry: Registry; isReady: () => Promise<boolean> }): void {
   const send = (message: ChildMessage) => process.send?.(message);
@@ -32,9 +32,6 @@ export function answerSupervisor(options: { registry: Registry; isReady: () => P
         : options.registry.getMetricsAsJSON().then((metrics) => ({ metrics }));
     void answer.then((fields) => send({ type: "wh-worker:answer", id: message.id, ...fields }));
   });
-  const stop = () => process.kill(process.pid, "SIGTERM");
-  if (process.connected) process.once("disconnect", stop);
-  else stop();
   send({ type: "wh-worker:listening" });
 }
 
