@@ -7,6 +7,8 @@ import { nextDeathCount, restartDelayMs } from "./restart-backoff";
 import { SupervisedProcesses } from "./supervisor-channel";
 import { createSupervisorMetrics } from "./supervisor-metrics";
 
+/** After the processes' own shutdown deadline, how long the supervisor waits before it SIGKILLs them. */
+const STOP_MARGIN_MS = 2_000;
 /** How long the supervisor waits for one process's answer (readiness, metrics). */
 const ANSWER_TIMEOUT_MS = 2_000;
 
@@ -65,7 +67,7 @@ export async function runSupervisor(env: WorkerEnv, log: Logger): Promise<void> 
   const childDeadlineMs = workerShutdownDeadlineMs(env);
   shutdownOnSignals({
     log,
-    deadlineMs: childDeadlineMs + 5_000,
+    deadlineMs: childDeadlineMs + STOP_MARGIN_MS + 3_000,
     stop: async () => {
       stopping = true;
       for (const slot of slots) clearTimeout(slot.restartTimer);
@@ -73,7 +75,7 @@ export async function runSupervisor(env: WorkerEnv, log: Logger): Promise<void> 
       const running = slots.flatMap((slot) => (slot.child ? [slot.child] : []));
       const exits = running.map((child) => new Promise<void>((resolve) => (child.isDead() ? resolve() : child.once("exit", () => resolve()))));
       for (const child of running) child.process.kill("SIGTERM");
-      const deadline = new Promise<"deadline">((resolve) => setTimeout(() => resolve("deadline"), childDeadlineMs + 2_000).unref());
+      const deadline = new Promise<"deadline">((resolve) => setTimeout(() => resolve("deadline"), childDeadlineMs + STOP_MARGIN_MS).unref());
       if ((await Promise.race([Promise.all(exits), deadline])) === "deadline") {
         for (const child of running) if (!child.isDead()) child.process.kill("SIGKILL");
         throw new Error("worker processes did not stop within the shutdown deadline");
