@@ -43,7 +43,9 @@ const shutdownDeadlineMs: Record<string, number> = {
   dashboard: sourceNumber("apps/dashboard/src/main.ts", /const SHUTDOWN_DEADLINE_MS = ([\d_]+);/),
   worker:
     sourceNumber("apps/worker/src/env.ts", /SHUTDOWN_DEADLINE_MS: positiveInt\(([\d_]+)\)/) +
-    sourceNumber("apps/worker/src/main.ts", /deadlineMs: env\.SHUTDOWN_DEADLINE_MS \+ ([\d_]+)/),
+    sourceNumber("apps/worker/src/run-worker-process.ts", /return env\.SHUTDOWN_DEADLINE_MS \+ ([\d_]+);/) +
+    // With WORKER_PROCESSES > 1 the supervisor waits that long for its processes, then a little more.
+    sourceNumber("apps/worker/src/supervisor/run-supervisor.ts", /const STOP_MARGIN_MS = ([\d_]+);/),
 };
 
 it("builds one image per app, each run under an init so signals reach node", () => {

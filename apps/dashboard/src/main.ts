@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     databaseUrl: env.DATABASE_URL,
     poolMax: env.DATABASE_POOL_MAX,
     metrics: { registry: metrics.registry, app: "dashboard" },
+    connectionBudget: { log },
   });
   const redis = createProducerConnection(env.REDIS_URL);
   redis.on("error", (error) => log.warn({ err: error.message }, "redis connection error"));

@@ -19,6 +19,11 @@ const workerEnvSchema = z
     /** Postgres connections this process may hold. */
     DATABASE_POOL_MAX: positiveInt(10),
     QUEUE_PREFIX: queuePrefix,
+    /**
+     * Worker processes under one supervisor (node:cluster); 1 runs a single process without one.
+     * Each process holds its own pool of DATABASE_POOL_MAX connections.
+     */
+    WORKER_PROCESSES: positiveInt(1),
     /** Jobs processed at once per provider queue. Both queues together must fit in the pool. */
     WORKER_CONCURRENCY: positiveInt(4),
     /** One attempt may take this long; enforced in Postgres (statement_timeout, tx timeout). */

@@ -1,5 +1,6 @@
 export { createPrismaClient, databasePoolOf, PrismaClient, type PrismaClientOptions } from "./prisma-client";
 export type { DatabasePool, DatabasePoolOptions } from "./database-pool";
+export type { ConnectionBudgetOptions } from "./connection-budget";
 export type { PoolMetricsOptions } from "./pool-metrics";
 export { Prisma } from "./generated/prisma/client";
 export type { EventStatus, Provider } from "./generated/prisma/enums";

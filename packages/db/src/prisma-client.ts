@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import type pg from "pg";
+import { checkConnectionBudgetWhenConnected, type ConnectionBudgetOptions } from "./connection-budget";
 import { createDatabasePool, type DatabasePoolOptions } from "./database-pool";
 import { PrismaClient } from "./generated/prisma/client";
 import { observePool, type PoolMetricsOptions } from "./pool-metrics";
@@ -11,6 +12,8 @@ const pools = new WeakMap<PrismaClient, pg.Pool>();
 export interface PrismaClientOptions extends DatabasePoolOptions {
   /** Export the pool's gauges and acquire times to this registry (one client per registry). */
   metrics?: PoolMetricsOptions;
+  /** Check once connected that the pool fits the server's max_connections (logs, never fails). */
+  connectionBudget?: ConnectionBudgetOptions;
 }
 
 /**
@@ -21,6 +24,7 @@ export interface PrismaClientOptions extends DatabasePoolOptions {
 export function createPrismaClient(options: PrismaClientOptions): PrismaClient {
   const pool = createDatabasePool(options);
   if (options.metrics) observePool(pool, options.metrics);
+  if (options.connectionBudget) checkConnectionBudgetWhenConnected(pool, options.poolMax, options.connectionBudget);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   pools.set(prisma, pool);
   return prisma;

@@ -25,7 +25,11 @@ export const healthEndpoint: OpsHandler = (req, res) => {
  * same in every app. Returns a handler that answers those paths and returns false for any other
  * request, so an app can fall through to its own routes.
  */
-export function opsEndpoints(options: { isReady: () => Promise<boolean>; registry: Registry }): OpsHandler {
+export function opsEndpoints(options: {
+  isReady: () => Promise<boolean>;
+  /** A prom-client registry, or anything that renders like one (the worker supervisor's aggregate). */
+  registry: Pick<Registry, "metrics" | "contentType">;
+}): OpsHandler {
   return (req, res) => {
     switch (pathOf(req)) {
       case "/readyz":

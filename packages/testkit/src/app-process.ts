@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdtempSync, type WriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -100,6 +100,16 @@ export class AppProcess {
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** Pids of the processes this app forked (a worker supervisor's worker processes), from `pgrep -P`. */
+  childPids(): number[] {
+    if (this.child.pid === undefined) return [];
+    try {
+      return execFileSync("pgrep", ["-P", String(this.child.pid)], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
+    } catch {
+      return []; // pgrep exits 1 when there is none
+    }
   }
 
   logs(): string {

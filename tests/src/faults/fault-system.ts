@@ -38,7 +38,8 @@ export interface FaultSystemOptions {
 export class FaultSystem {
   readonly load: LoadDriver;
   private readonly apps: AppProcess[] = [];
-  private currentWorker: AppProcess | undefined;
+  /** Workers started and not stopped, oldest first; the newest is `worker`. */
+  private readonly runningWorkers: AppProcess[] = [];
 
   private constructor(
     readonly postgres: PostgresServerProcess,
@@ -102,23 +103,37 @@ export class FaultSystem {
   }
 
   get worker(): AppProcess {
-    if (!this.currentWorker) throw new Error("no worker running");
-    return this.currentWorker;
-  }
-
-  /** A new worker process with the same environment (same queues, same database). */
-  async startWorker(): Promise<AppProcess> {
-    const worker = await AppProcess.start("worker", this.workerEnv);
-    this.apps.push(worker);
-    this.currentWorker = worker;
+    const worker = this.runningWorkers.at(-1);
+    if (!worker) throw new Error("no worker running");
     return worker;
   }
 
-  /** Signals the current worker and waits (bounded) for its exit code; null when a signal ended it. */
+  /**
+   * A new worker with the same environment (same queues, same database), next to those already
+   * running; with WORKER_PROCESSES in the worker environment, a supervisor of that many processes.
+   */
+  async startWorker(): Promise<AppProcess> {
+    const worker = await AppProcess.start("worker", this.workerEnv);
+    this.apps.push(worker);
+    this.runningWorkers.push(worker);
+    return worker;
+  }
+
+  /** Signals the newest worker and waits (bounded) for its exit code; null when a signal ended it. */
   async stopWorker(signal: NodeJS.Signals, timeoutMs = 30_000): Promise<number | null> {
     const worker = this.worker;
-    this.currentWorker = undefined;
+    this.runningWorkers.pop();
     return stopApp(worker, signal, timeoutMs);
+  }
+
+  /** Where each running worker serves /metrics and /readyz. */
+  workerUrls(): string[] {
+    return this.runningWorkers.map((worker) => worker.url);
+  }
+
+  /** The worker processes forked by every running worker supervisor. */
+  workerProcessPids(): number[] {
+    return this.runningWorkers.flatMap((worker) => worker.childPids());
   }
 
   /** Job counts of both provider queues together. */
@@ -145,7 +160,7 @@ export class FaultSystem {
       },
       { timeoutMs, intervalMs: 200 },
     ).catch((error: Error) => {
-      throw new Error(`${error.message}\n--- worker log tail ---\n${tail(this.currentWorker?.logs() ?? "")}`);
+      throw new Error(`${error.message}\n--- worker log tail ---\n${tail(this.runningWorkers.at(-1)?.logs() ?? "")}`);
     });
     await waitFor(`${expected} settled ledger rows`, async () => (await this.db.settledCount()) >= expected, {
       timeoutMs: 5_000,
@@ -181,12 +196,13 @@ export class FaultSystem {
   }
 
   assertWorkerAlive(): void {
-    const pid = this.currentWorker?.pid;
-    if (pid === undefined) return;
-    try {
-      process.kill(pid, 0);
-    } catch {
-      throw new Error(`worker ${pid} exited unexpectedly:\n${tail(this.currentWorker?.logs() ?? "")}`);
+    for (const worker of this.runningWorkers) {
+      if (worker.pid === undefined) continue;
+      try {
+        process.kill(worker.pid, 0);
+      } catch {
+        throw new Error(`worker ${worker.pid} exited unexpectedly:\n${tail(worker.logs())}`);
+      }
     }
   }
 
