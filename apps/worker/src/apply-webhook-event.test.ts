@@ -332,12 +332,12 @@ describe("Stripe checkout and subscriptions", () => {
     const live = stripeJob(stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId, customerId }), { livemode: true }));
     expect(await applyJob(prisma, live)).toEqual({ status: "ignored", alreadySettled: false, ignoredReason: "other_stripe_mode" });
     // Still the wrong mode: evaluated again, still ignored, still no effect.
-    expect(await applyJob(prisma, live)).toEqual({ status: "ignored", alreadySettled: false, ignoredReason: "other_stripe_mode" });
+    expect(await applyJob(prisma, live)).toEqual({ status: "ignored", alreadySettled: false, ignoredReason: "other_stripe_mode", previousStatus: "ignored" });
     expect(await userByClerkId(clerkUserId)).toBeNull();
 
     // STRIPE_LIVEMODE fixed, then replayed (or re-delivered): applied, and only once.
     const liveDeployment = { timeoutMs: 10_000, stripeLivemode: true, attempt: 1 };
-    expect(await applyWebhookEvent(prisma, live, liveDeployment)).toEqual({ status: "completed", alreadySettled: false });
+    expect(await applyWebhookEvent(prisma, live, liveDeployment)).toEqual({ status: "completed", alreadySettled: false, previousStatus: "ignored" });
     expect(await applyWebhookEvent(prisma, live, liveDeployment)).toEqual({ status: "completed", alreadySettled: true });
     expect(await ledger("stripe", live.eventId)).toMatchObject({ status: "completed", lastError: null });
     expect((await userByClerkId(clerkUserId))?.stripeCustomerId).toBe(customerId);

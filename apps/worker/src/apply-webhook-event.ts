@@ -26,6 +26,8 @@ export interface ApplyResult {
   waitKey?: WaitKey;
   /** What this event made exist: the deferred events waiting for it can run now. */
   provides?: WaitKey;
+  /** The ledger row's status before this run settled it, when it had a row (a retry, a replay, a deferred event). */
+  previousStatus?: EventStatus;
 }
 
 type Decision = HandlerOutcome & { ignoredReason?: IgnoredReason };
@@ -52,12 +54,13 @@ export async function applyWebhookEvent(prisma: PrismaClient, job: WebhookJob, o
     const outcome = await decide(tx, job, options);
     signal.throwIfAborted();
     await settle(tx, job, outcome, options.attempt);
+    const run = { alreadySettled: false, previousStatus: settled?.status };
     if (outcome.status === "ignored") {
-      return { status: outcome.status, alreadySettled: false, ignoredReason: outcome.ignoredReason ?? "not_applicable" };
+      return { ...run, status: outcome.status, ignoredReason: outcome.ignoredReason ?? "not_applicable" };
     }
     return outcome.status === "deferred"
-      ? { status: outcome.status, alreadySettled: false, waitKey: outcome.waitKey }
-      : { status: outcome.status, alreadySettled: false, provides: outcome.provides };
+      ? { ...run, status: outcome.status, waitKey: outcome.waitKey }
+      : { ...run, status: outcome.status, provides: outcome.provides };
   });
 }
 
