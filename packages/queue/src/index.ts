@@ -8,6 +8,7 @@ export {
 } from "./webhook-job";
 export { createProducerConnection, createWorkerConnection } from "./redis-connection";
 export { exitUnlessNoEviction } from "./redis-eviction-policy";
+export { readRedisMemoryInfo, type RedisMemoryInfo } from "./redis-memory-info";
 export { DEFAULT_RETRY_POLICY, webhookJobOptions, type RetryPolicy } from "./job-options";
 export { closeWebhookQueues, createWebhookQueues, type WebhookQueues } from "./webhook-queues";
 export {
