@@ -337,7 +337,12 @@ describe("Stripe checkout and subscriptions", () => {
 
     // STRIPE_LIVEMODE fixed, then replayed (or re-delivered): applied, and only once.
     const liveDeployment = { timeoutMs: 10_000, stripeLivemode: true, attempt: 1 };
-    expect(await applyWebhookEvent(prisma, live, liveDeployment)).toEqual({ status: "completed", alreadySettled: false, previousStatus: "ignored" });
+    expect(await applyWebhookEvent(prisma, live, liveDeployment)).toEqual({
+      status: "completed",
+      alreadySettled: false,
+      previousStatus: "ignored",
+      provides: `stripe_customer:${customerId}`,
+    });
     expect(await applyWebhookEvent(prisma, live, liveDeployment)).toEqual({ status: "completed", alreadySettled: true });
     expect(await ledger("stripe", live.eventId)).toMatchObject({ status: "completed", lastError: null });
     expect((await userByClerkId(clerkUserId))?.stripeCustomerId).toBe(customerId);
