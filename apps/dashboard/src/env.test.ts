@@ -35,6 +35,7 @@ describe("loadDashboardEnv", () => {
       TRUST_PROXY: "false",
       USAGE_DECISION_TIMEOUT_MS: 2_000,
       IDEMPOTENCY_KEY_TTL_HOURS: 24,
+      QUEUE_METRICS_INTERVAL_MS: 5_000,
     });
     expect(loadDashboardEnv(base).DASHBOARD_PUBLIC_ORIGIN).toBeUndefined();
     expect(loadDashboardEnv({ ...base, DASHBOARD_VIEWER_TOKEN: " ", DASHBOARD_ADMIN_TOKEN: "" })).toMatchObject({
@@ -63,6 +64,7 @@ describe("loadDashboardEnv", () => {
       expect(message).not.toContain(short);
     }
     expect(configError({ ...base, IDEMPOTENCY_KEY_TTL_HOURS: "500" })).toMatch(/IDEMPOTENCY_KEY_TTL_HOURS/);
+    expect(configError({ ...base, QUEUE_METRICS_INTERVAL_MS: "0" })).toMatch(/QUEUE_METRICS_INTERVAL_MS/);
   });
 
   it.each([

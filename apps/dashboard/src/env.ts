@@ -45,6 +45,8 @@ const dashboardEnvSchema = z
     USAGE_DECISION_TIMEOUT_MS: positiveInt(2_000),
     /** How long an Idempotency-Key of POST /v1/usage protects its request. */
     IDEMPOTENCY_KEY_TTL_HOURS: positiveInt(24).refine((hours) => hours <= 7 * 24, "must be at most 168 (7 days)"),
+    /** How often queue, Redis memory and deferred-event gauges are sampled for /metrics. */
+    QUEUE_METRICS_INTERVAL_MS: positiveInt(5_000),
     LOG_LEVEL: logLevel,
     /** Replays from /admin sign their jobs like the receiver (same keys) and add them with its retry policy. */
     ...jobSigningEnvFields,

@@ -13,6 +13,7 @@ import {
 import { createDashboardApp } from "./app";
 import { createDashboardMetrics } from "./dashboard-metrics";
 import { loadDashboardEnv } from "./env";
+import { startMetricsSampler } from "./metrics-sampler";
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 const HOUR_MS = 3_600_000;
@@ -34,6 +35,11 @@ async function main(): Promise<void> {
   for (const queue of [...Object.values(webhookQueues), maintenanceQueue]) {
     queue.on("error", (error) => log.warn({ queue: queue.name, err: error.message }, "queue error"));
   }
+
+  const sampler = startMetricsSampler(
+    { queues: [...Object.values(webhookQueues), maintenanceQueue], redis, prisma, metrics, log },
+    env.QUEUE_METRICS_INTERVAL_MS,
+  );
 
   const app = createDashboardApp({
     validator: new PlanValidator({
@@ -66,6 +72,7 @@ async function main(): Promise<void> {
     deadlineMs: SHUTDOWN_DEADLINE_MS,
     stop: async () => {
       await closeServer(server);
+      await sampler.stop();
       await closeWebhookQueues(webhookQueues);
       await maintenanceQueue.close();
       await prisma.$disconnect();

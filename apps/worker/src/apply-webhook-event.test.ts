@@ -332,7 +332,7 @@ describe("Stripe checkout and subscriptions", () => {
     const live = stripeJob(stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId, customerId }), { livemode: true }));
     expect(await applyJob(prisma, live)).toEqual({ status: "ignored", alreadySettled: false, ignoredReason: "other_stripe_mode" });
     // Still the wrong mode: evaluated again, still ignored, still no effect.
-    expect(await applyJob(prisma, live)).toEqual({ status: "ignored", alreadySettled: false, ignoredReason: "other_stripe_mode" });
+    expect(await applyJob(prisma, live)).toEqual({ status: "ignored", alreadySettled: false, ignoredReason: "other_stripe_mode", previousStatus: "ignored" });
     expect(await userByClerkId(clerkUserId)).toBeNull();
 
     // STRIPE_LIVEMODE fixed, then replayed (or re-delivered): applied, and only once.
@@ -340,6 +340,7 @@ describe("Stripe checkout and subscriptions", () => {
     expect(await applyWebhookEvent(prisma, live, liveDeployment)).toEqual({
       status: "completed",
       alreadySettled: false,
+      previousStatus: "ignored",
       provides: `stripe_customer:${customerId}`,
     });
     expect(await applyWebhookEvent(prisma, live, liveDeployment)).toEqual({ status: "completed", alreadySettled: true });

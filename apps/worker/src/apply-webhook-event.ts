@@ -36,6 +36,8 @@ export interface ApplyResult {
   waitKey?: WaitKey;
   /** What this event made exist: the deferred events waiting for it can run now. */
   provides?: WaitKey;
+  /** The ledger row's status before this run settled it, when it had a row (a retry, a replay, a deferred event). */
+  previousStatus?: EventStatus;
 }
 
 type Decision = HandlerOutcome & { ignoredReason?: IgnoredReason };
@@ -68,7 +70,7 @@ export async function applyWebhookEvent(prisma: PrismaClient, job: WebhookJob, o
     signal.throwIfAborted();
     const settle = settleStatement(job, outcome, options.attempt);
     await tx.$executeRawUnsafe(settle.text, ...settle.values);
-    return resultOf(outcome);
+    return resultOf(outcome, settled?.status);
   });
 }
 
@@ -96,7 +98,7 @@ async function applyPipelined(
     const { outcome, writes } = await plan.decide(tx, reads);
     signal.throwIfAborted();
     await tx.commit([...writes, settleStatement(job, outcome, options.attempt)]);
-    return resultOf(outcome);
+    return resultOf(outcome, settled?.status);
   });
 }
 
@@ -104,13 +106,14 @@ function otherStripeMode(job: WebhookJob, options: ApplyOptions): boolean {
   return job.provider === "stripe" && job.payload.livemode !== options.stripeLivemode;
 }
 
-function resultOf(outcome: Decision): ApplyResult {
+function resultOf(outcome: Decision, previousStatus: EventStatus | undefined): ApplyResult {
+  const run = { alreadySettled: false, previousStatus };
   if (outcome.status === "ignored") {
-    return { status: outcome.status, alreadySettled: false, ignoredReason: outcome.ignoredReason ?? "not_applicable" };
+    return { ...run, status: outcome.status, ignoredReason: outcome.ignoredReason ?? "not_applicable" };
   }
   return outcome.status === "deferred"
-    ? { status: outcome.status, alreadySettled: false, waitKey: outcome.waitKey }
-    : { status: outcome.status, alreadySettled: false, provides: outcome.provides };
+    ? { ...run, status: outcome.status, waitKey: outcome.waitKey }
+    : { ...run, status: outcome.status, provides: outcome.provides };
 }
 
 async function decide(tx: Tx, job: WebhookJob, options: ApplyOptions): Promise<Decision> {

@@ -3,6 +3,7 @@ import type { PrismaClient } from "@wh/db";
 import { checkJobSignature, signWebhookJob, webhookJobSchema, type JobSigningKeys, type WebhookJob } from "@wh/queue";
 import { UnrecoverableError, type Job } from "bullmq";
 import { applyWebhookEvent, type ApplyResult } from "./apply-webhook-event";
+import { eventPath } from "./event-path";
 import { UnauthenticatedJobError } from "./unauthenticated-job-error";
 import type { WorkerMetrics } from "./worker-metrics";
 
@@ -46,6 +47,7 @@ export function createWebhookProcessor(deps: ProcessorDependencies) {
       signal,
     });
     timer();
+    observeEndToEnd(deps.metrics, job, data, result);
     deps.metrics.processed.inc({ provider: data.provider, status: result.status });
     if (result.ignoredReason) deps.metrics.ignored.inc({ provider: data.provider, reason: result.ignoredReason });
     if (result.ignoredReason === "other_stripe_mode") {
@@ -64,6 +66,17 @@ export function createWebhookProcessor(deps: ProcessorDependencies) {
     }
     return result;
   };
+}
+
+/**
+ * Once per event, when a run settles it: a deferral is not the end (the event is counted when it
+ * finally runs, as `deferred`), and a run that found the row settled committed nothing.
+ */
+function observeEndToEnd(metrics: WorkerMetrics, job: Job<WebhookJob>, data: WebhookJob, result: ApplyResult): void {
+  if (result.alreadySettled || result.status === "deferred") return;
+  const path = eventPath({ jobId: job.id, attemptsMade: job.attemptsMade, previousStatus: result.previousStatus });
+  // Another host's clock may run ahead of ours: a negative latency is recorded as none.
+  metrics.endToEndSeconds.observe({ provider: data.provider, path }, Math.max(0, Date.now() - data.receivedAt) / 1000);
 }
 
 function withoutPersonalData(data: WebhookJob): WebhookJob {

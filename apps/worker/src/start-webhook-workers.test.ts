@@ -1,5 +1,5 @@
 import { createLogger } from "@wh/core";
-import { createPrismaClient, lockKey, type PrismaClient } from "@wh/db";
+import { createPrismaClient, type PrismaClient } from "@wh/db";
 import { checkJobSignature, webhookJobId, type WebhookProducer, type WebhookQueues } from "@wh/queue";
 import {
   checkoutSession,
@@ -12,6 +12,7 @@ import {
   waitFor,
 } from "@wh/testkit";
 import { clerkJob, stripeJob } from "./test-support/apply-job";
+import { holdDeliveryLock } from "./test-support/hold-delivery-lock";
 import { startTestWebhookWorkers, type TestWebhookWorkers } from "./test-support/test-webhook-workers";
 import { createWorkerMetrics, type WorkerMetrics } from "./worker-metrics";
 
@@ -42,34 +43,6 @@ afterAll(async () => {
 
 const ledgerRow = (provider: "stripe" | "clerk", eventId: string) =>
   prisma.webhookEvent.findUnique({ where: { provider_eventId: { provider, eventId } } });
-
-/**
- * Holds a Stripe delivery's lock in another transaction, so every attempt of it runs out of its
- * time budget: a transient failure, until the returned function releases the lock.
- */
-async function holdDeliveryLock(eventId: string): Promise<() => Promise<void>> {
-  let release: () => void = () => undefined;
-  let taken: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const lockTaken = new Promise<void>((resolve) => {
-    taken = resolve;
-  });
-  const holder = prisma.$transaction(
-    async (tx) => {
-      await lockKey(tx, `webhook_event:stripe:${eventId}`);
-      taken();
-      await held;
-    },
-    { timeout: 120_000 },
-  );
-  await lockTaken;
-  return async () => {
-    release();
-    await holder;
-  };
-}
 
 it("applies queued Clerk and Stripe events and completes their jobs", async () => {
   const clerkUserId = uniqueId("user");
@@ -107,7 +80,7 @@ it("applies queued Clerk and Stripe events and completes their jobs", async () =
 
 it("retries an event that keeps failing, records each failure, and ends dead after the last attempt", async () => {
   const job = stripeJob(stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId: uniqueId("user"), customerId: uniqueId("cus") })));
-  const release = await holdDeliveryLock(job.eventId);
+  const release = await holdDeliveryLock(prisma, job.eventId);
   try {
     await producer.enqueue(job);
     const dead = await waitFor("event dead", async () => {
@@ -139,7 +112,7 @@ it("runs a dead event again when the provider re-delivers it, once what failed i
   const clerkUserId = uniqueId("user");
   const customerId = uniqueId("cus");
   const job = stripeJob(stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId, customerId })));
-  const release = await holdDeliveryLock(job.eventId);
+  const release = await holdDeliveryLock(prisma, job.eventId);
   try {
     await producer.enqueue(job);
     await waitFor("event dead", async () => (await ledgerRow("stripe", job.eventId))?.status === "dead");

@@ -6,6 +6,7 @@ import type { Redis } from "ioredis";
 import type { ApplyResult } from "./apply-webhook-event";
 import { onJobCompleted } from "./on-job-completed";
 import { onJobFailed } from "./on-job-failed";
+import { onJobStalled } from "./on-job-stalled";
 import { pauseOnDatabaseOutage } from "./pause-on-database-outage";
 import { createWebhookProcessor } from "./process-webhook-job";
 import type { WorkerMetrics } from "./worker-metrics";
@@ -61,6 +62,7 @@ export function startWebhookWorkers(
     });
     worker.on("failed", (job, error) => void failed(job, error));
     worker.on("completed", (job, result) => void completed(job, result));
+    worker.on("stalled", onJobStalled(deps, worker.name));
     worker.on("error", (error) => deps.log.error({ provider, err: error.message }, "worker error"));
     return worker;
   });

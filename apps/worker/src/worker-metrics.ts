@@ -11,6 +11,10 @@ export interface WorkerMetrics {
   processingSeconds: Histogram<"provider">;
   /** Alert on any increase: someone wrote jobs to Redis, or a JOB_SIGNING_KEY differs from the receiver's. */
   unauthenticated: Counter<"queue" | "reason">;
+  /** From the receiver's acceptance to the commit that settled the event; the apply SLO reads path="live". */
+  endToEndSeconds: Histogram<"provider" | "path">;
+  /** Jobs this process found stalled (their worker died or hung) and moved back to wait. */
+  stalled: Counter<"queue">;
 }
 
 export function createWorkerMetrics(): WorkerMetrics {
@@ -53,6 +57,20 @@ export function createWorkerMetrics(): WorkerMetrics {
       name: "webhook_jobs_unauthenticated_total",
       help: "Jobs refused and deleted because their signature was missing or wrong, by queue and reason.",
       labelNames: ["queue", "reason"],
+      registers: [registry],
+    }),
+    endToEndSeconds: new Histogram({
+      name: "webhook_event_end_to_end_seconds",
+      help: "From the receiver's acceptance of a delivery to the worker's commit settling it, by path (live, retry, replay, deferred).",
+      labelNames: ["provider", "path"],
+      // 60 is the apply SLO's threshold; the long tail reaches the 3-day deferral horizon.
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3_600, 21_600, 86_400, 259_200],
+      registers: [registry],
+    }),
+    stalled: new Counter({
+      name: "webhook_jobs_stalled_total",
+      help: "Jobs found stalled (lock lost: their worker died or hung) and moved back to wait, by queue.",
+      labelNames: ["queue"],
       registers: [registry],
     }),
   };

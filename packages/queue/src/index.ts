@@ -8,6 +8,7 @@ export {
 } from "./webhook-job";
 export { createProducerConnection, createWorkerConnection } from "./redis-connection";
 export { exitUnlessNoEviction } from "./redis-eviction-policy";
+export { readRedisMemoryInfo, type RedisMemoryInfo } from "./redis-memory-info";
 export { DEFAULT_RETRY_POLICY, webhookJobOptions, type RetryPolicy } from "./job-options";
 export { closeWebhookQueues, createWebhookQueues, type WebhookQueues } from "./webhook-queues";
 export {
@@ -25,5 +26,5 @@ export {
 } from "./job-signature";
 export { retryPolicyEnvFields, retryPolicyFromEnv } from "./retry-policy-env";
 export { jobFromLedgerRow, StoredPayloadError, type LedgerRowJobFields } from "./ledger-row-job";
-export { planWebhookReplay, replayJobId, replayWebhookJob, type ReplayWebhookJobOptions } from "./replay-webhook-job";
+export { isReplayJobId, planWebhookReplay, replayJobId, replayWebhookJob, type ReplayWebhookJobOptions } from "./replay-webhook-job";
 export { createMaintenanceQueue, DEFAULT_DEFERRED_SWEEP_PATTERN, DEFAULT_LEDGER_CLEANUP_PATTERN, DEFAULT_USAGE_RESET_PATTERN, MAINTENANCE_JOB_OPTIONS, MAINTENANCE_JOBS, MAINTENANCE_QUEUE_NAME, scheduledTimeOf, upsertMaintenanceSchedulers } from "./maintenance-queue";

@@ -1,20 +1,9 @@
 import { errorMessage, type Logger } from "@wh/core";
 import type { Redis } from "ioredis";
+import { readRedisMemoryInfo } from "./redis-memory-info";
 
 /** The only policy under which Redis never deletes a queued job to make room. */
 export const REQUIRED_EVICTION_POLICY = "noeviction";
-
-const POLICY_FIELD = "maxmemory_policy:";
-
-/**
- * Redis's `maxmemory_policy`, read from `INFO memory` as BullMQ does (managed services often
- * disable `CONFIG GET`); undefined when the server does not report one.
- */
-async function readEvictionPolicy(redis: Redis): Promise<string | undefined> {
-  const info = await redis.info("memory");
-  const line = info.split(/\r?\n/).find((entry) => entry.startsWith(POLICY_FIELD));
-  return line?.slice(POLICY_FIELD.length).trim();
-}
 
 /** How to fix a wrong policy, logged with it. */
 const EVICTION_POLICY_FIX =
@@ -31,8 +20,8 @@ const EVICTION_POLICY_FIX =
  */
 export function exitUnlessNoEviction(redis: Redis, log: Logger): void {
   const check = () => {
-    readEvictionPolicy(redis).then(
-      (policy) => {
+    readRedisMemoryInfo(redis).then(
+      ({ evictionPolicy: policy }) => {
         if (policy === undefined || policy === REQUIRED_EVICTION_POLICY) return;
         log.fatal(
           { maxmemoryPolicy: policy, fix: EVICTION_POLICY_FIX },

@@ -5,7 +5,7 @@ import { DEFAULT_RETRY_POLICY, webhookJobOptions } from "./job-options";
 import { checkJobSignature, signWebhookJob } from "./job-signature";
 import { WEBHOOK_QUEUE_NAMES } from "./queue-names";
 import { createProducerConnection, createWorkerConnection } from "./redis-connection";
-import { planWebhookReplay, replayJobId, replayWebhookJob, type ReplayWebhookJobOptions } from "./replay-webhook-job";
+import { isReplayJobId, planWebhookReplay, replayJobId, replayWebhookJob, type ReplayWebhookJobOptions } from "./replay-webhook-job";
 import { webhookJobId, type WebhookJob } from "./webhook-job";
 import { WebhookProducer } from "./webhook-producer";
 import { closeWebhookQueues, createWebhookQueues, type WebhookQueues } from "./webhook-queues";
@@ -32,6 +32,13 @@ describe("replayJobId", () => {
   it("appends _replay_<n> to the producer's job id", () => {
     expect(replayJobId("stripe", "evt_1AbC", 1)).toBe("stripe_evt_1AbC_replay_1");
     expect(replayJobId("clerk", "msg_2xYz", 12)).toBe("clerk_msg_2xYz_replay_12");
+  });
+
+  it("is told apart from the receiver's job id by isReplayJobId", () => {
+    expect(isReplayJobId(replayJobId("stripe", "evt_1AbC", 1))).toBe(true);
+    expect(isReplayJobId(replayJobId("clerk", "msg_2xYz", 12))).toBe(true);
+    expect(isReplayJobId("stripe_evt_1AbC")).toBe(false);
+    expect(isReplayJobId("clerk_msg_replay_2xYz")).toBe(false);
   });
 
   it("rejects ids BullMQ cannot store and replay numbers below 1", () => {

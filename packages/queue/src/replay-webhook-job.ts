@@ -44,13 +44,21 @@ const FAILED: JobState = "failed";
 /** How long a replay waits for a worker to drop a forged job it is running (see replace-forged-job.ts). */
 const REPLACE_WAIT_MS = 5_000;
 
+const REPLAY_ID_INFIX = "_replay_";
+const REPLAY_ID_SUFFIX = new RegExp(`${REPLAY_ID_INFIX}[1-9][0-9]*$`);
+
 /**
  * The id of the n-th replay job of a delivery: `clerk_msg_…_replay_1`. Deterministic, so two
  * concurrent replays add the same id and BullMQ keeps one job; never an integer, never a `:`.
  */
 export function replayJobId(provider: WebhookJob["provider"], eventId: string, n: number): string {
   if (!Number.isInteger(n) || n < 1) throw new Error(`replay number must be a positive integer, got ${n}`);
-  return `${webhookJobId(provider, eventId)}_replay_${n}`;
+  return `${webhookJobId(provider, eventId)}${REPLAY_ID_INFIX}${n}`;
+}
+
+/** Whether a job id is a replay job's (`replayJobId`), not the one the receiver gave the delivery. */
+export function isReplayJobId(jobId: string): boolean {
+  return REPLAY_ID_SUFFIX.test(jobId);
 }
 
 /**

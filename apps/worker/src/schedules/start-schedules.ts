@@ -14,6 +14,7 @@ import type { Redis } from "ioredis";
 import type { WorkerEnv } from "../env";
 import { createMaintenanceProcessor } from "./process-maintenance-job";
 import { isFinalFailure } from "../is-final-failure";
+import { onJobStalled } from "../on-job-stalled";
 import type { WorkerMetrics } from "../worker-metrics";
 
 export interface ScheduleSettings {
@@ -96,6 +97,7 @@ export async function startSchedules(
     stalledInterval: settings.stalledIntervalMs,
   });
   worker.on("error", (error) => log.error({ err: error.message }, "maintenance worker error"));
+  worker.on("stalled", onJobStalled({ log, metrics: deps.metrics }, MAINTENANCE_QUEUE_NAME));
   await worker.waitUntilReady();
   worker.on("failed", (job, error) => {
     const final = job !== undefined && isFinalFailure(job, error);

@@ -37,10 +37,13 @@ export async function startTestWebhookWorkers(options: {
   log: Logger;
   metrics: WorkerMetrics;
   retryPolicy: RetryPolicy;
-  settings: Pick<WebhookWorkerSettings, "concurrency" | "jobTimeoutMs" | "databaseOutagePauseMs">;
+  settings: Pick<WebhookWorkerSettings, "concurrency" | "jobTimeoutMs" | "databaseOutagePauseMs"> &
+    Partial<Pick<WebhookWorkerSettings, "stalledIntervalMs">>;
+  /** Queues that already hold jobs; by default a prefix of their own. */
+  queuePrefix?: string;
 }): Promise<TestWebhookWorkers> {
   const { redisUrl } = testServers();
-  const prefix = uniqueQueuePrefix();
+  const prefix = options.queuePrefix ?? uniqueQueuePrefix();
   const producerRedis = createProducerConnection(redisUrl);
   const workerRedis = createWorkerConnection(redisUrl);
   const queues = createWebhookQueues(producerRedis, prefix);
