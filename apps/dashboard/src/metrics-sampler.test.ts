@@ -8,8 +8,9 @@ import {
   createWebhookQueues,
   MAINTENANCE_QUEUE_NAME,
   WEBHOOK_QUEUE_NAMES,
+  type WebhookQueues,
 } from "@wh/queue";
-import { testServers, uniqueId, uniqueQueuePrefix, waitFor } from "@wh/testkit";
+import { TEST_JOB_SIGNING_KEY, testServers, uniqueId, uniqueQueuePrefix, waitFor } from "@wh/testkit";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import request from "supertest";
@@ -29,6 +30,7 @@ interface Setup {
   deps: MetricsSamplerDependencies;
   database: MigratedDatabase;
   queues: Queue[];
+  webhookQueues: WebhookQueues;
   logLines: string[];
   close(): Promise<void>;
 }
@@ -57,6 +59,7 @@ async function setUp(): Promise<Setup> {
     deps: { queues, redis, prisma: database.prisma, metrics: createDashboardMetrics(), log },
     database,
     queues,
+    webhookQueues,
     logLines,
     async close() {
       if (redis.status === "ready") await Promise.all(queues.map((queue) => queue.obliterate({ force: true })));
@@ -81,6 +84,8 @@ function start(setup: Setup, intervalMs: number): MetricsSampler {
 async function scrape(setup: Setup): Promise<string> {
   const app = createDashboardApp({
     validator: new PlanValidator({ prisma: setup.database.prisma, timeoutMs: 5_000 }),
+    prisma: setup.database.prisma,
+    replay: { queues: setup.webhookQueues, jobOptions: {}, signingKeys: [TEST_JOB_SIGNING_KEY] },
     serviceTokens: ["metrics-test-service-token-0123456789abcdef"],
     operatorTokens: { viewer: [], admin: [] },
     publicOrigin: undefined,
