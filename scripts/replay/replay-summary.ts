@@ -1,4 +1,4 @@
-import type { EventResult, LedgerEvent, ReplayTally } from "@wh/ops";
+import { replayAction, type EventResult, type LedgerEvent, type ReplayTally } from "@wh/ops";
 
 const number = (n: number): string => n.toLocaleString("en-US");
 
@@ -18,22 +18,12 @@ export function formatSummary(tally: ReplayTally, execute: boolean): string {
   );
 }
 
-const ACTION: Record<EventResult["outcome"], { done: string; dryRun: string }> = {
-  retried: { done: "retried", dryRun: "would retry" },
-  "re-added": { done: "re-added", dryRun: "would re-add" },
-  replaced: { done: "replaced", dryRun: "would replace" },
-  "already-queued": { done: "already queued", dryRun: "already queued" },
-  "already-settled": { done: "already settled", dryRun: "already settled" },
-  deferred: { done: "deferred", dryRun: "deferred" },
-  error: { done: "error", dryRun: "error" },
-};
-
 /**
  * One stdout line per delivery: what was (would be) done, then key=value fields to grep.
  * Never the payload: it may hold personal data.
  */
 export function formatEventLine(row: LedgerEvent, result: EventResult, execute: boolean): string {
-  const action = ACTION[result.outcome][execute ? "done" : "dryRun"];
+  const action = replayAction(result.outcome, execute);
   const fields = [
     `provider=${row.provider}`,
     `event=${row.eventId}`,

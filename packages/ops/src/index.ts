@@ -13,3 +13,4 @@ export {
 export { replayLedgerEvent, replayOrReport, type EventResult } from "./replay-ledger-event";
 export { isReplayable, REPLAYABLE_STATUSES, type ReplayableStatus } from "./replayable-statuses";
 export { countResult, emptyTally, type ReplayTally } from "./replay-tally";
+export { replayAction } from "./replay-action";

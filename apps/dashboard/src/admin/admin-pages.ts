@@ -1,5 +1,5 @@
 import { WEBHOOK_PROVIDERS } from "@wh/queue";
-import { countLedgerEvents, findLedgerEvents, searchLedgerEvents, type EventResult, type LedgerEvent } from "@wh/ops";
+import { countLedgerEvents, findLedgerEvents, replayAction, searchLedgerEvents, type EventResult, type LedgerEvent } from "@wh/ops";
 import express, { type Response, type Router } from "express";
 import type { z } from "zod";
 import type { OperatorAccess } from "../auth/operator-access";
@@ -106,18 +106,8 @@ function eventRows(rows: readonly { row: LedgerEvent; action?: string }[]): Safe
 </table>`;
 }
 
-const ACTION: Record<EventResult["outcome"], { done: string; planned: string }> = {
-  retried: { done: "retried", planned: "would retry" },
-  "re-added": { done: "re-added", planned: "would re-add" },
-  replaced: { done: "replaced (forged job)", planned: "would replace a forged job" },
-  "already-queued": { done: "already queued", planned: "already queued" },
-  "already-settled": { done: "already settled", planned: "already settled" },
-  deferred: { done: "deferred: runs when what it waits for appears", planned: "deferred: runs when what it waits for appears" },
-  error: { done: "error", planned: "error" },
-};
-
 const actionText = (result: EventResult, done: boolean) =>
-  ACTION[result.outcome][done ? "done" : "planned"] + (result.outcome === "error" ? `: ${result.reason}` : "");
+  replayAction(result.outcome, done) + (result.outcome === "error" ? `: ${result.reason}` : "");
 
 /**
  * The operators' pages, server-rendered: find events (search form and results), one event in
