@@ -34,7 +34,7 @@ Options:
   --subscriptions N      subscriptions the events are about                           [5000]
   --concurrency N        WORKER_CONCURRENCY of both workers (pool = 2 × N + 2)         [20]
   --drain-timeout S      how long a worker may take to drain                          [300]
-  --cpu-prof             run our apps under node --cpu-prof; print the top 15 self-time
+  --cpu-prof             run both variants under node --cpu-prof; print the top 15 self-time
                          functions; profiles in bench/reports/<run id>/profiles/
   --no-docs              do not rewrite docs/benchmarks.md and docs/benchmarks.svg
   -h, --help             this text

@@ -38,9 +38,9 @@ export function benchEnvironment(context: RunContext): Record<string, string> {
   };
 }
 
-/** `node --cpu-prof` for our apps when profiling, one folder per app under the run's profile folder. */
+/** `node --cpu-prof` for both variants when profiling, one folder per variant and app under the run's profile folder. */
 const profileArgs = (context: RunContext, variant: Variant, app: "receiver" | "worker") =>
-  variant === "ours" && context.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${context.cpuProfileDir}/${app}`] : undefined;
+  context.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${context.cpuProfileDir}/${variant}-${app}`] : undefined;
 
 /** The receiver of a variant on a free port; resolves once it answers. */
 export async function startReceiver(variant: Variant, context: RunContext): Promise<{ process: BenchProcess; url: string }> {
@@ -62,6 +62,7 @@ export async function startReceiver(variant: Variant, context: RunContext): Prom
           script: "bench/dist/bare/bare-receiver-main.js",
           env: { ...env, BARE_PORT: String(port) },
           logDir: context.logDir,
+          nodeArgs: profileArgs(context, variant, "receiver"),
           ready: { url: `${url}/healthz` },
         });
   return { process: started, url };
@@ -76,6 +77,7 @@ export async function startWorker(variant: Variant, context: RunContext): Promis
       script: "bench/dist/bare/bare-worker-main.js",
       env,
       logDir: context.logDir,
+      nodeArgs: profileArgs(context, variant, "worker"),
       ready: { stdout: /^ready$/m },
     });
   }

@@ -86,8 +86,8 @@ async function main(argv: string[]): Promise<number> {
           const measurement = await scenario.run(variant, { concurrency: options.concurrency, logDir: reportDir, cpuProfileDir });
           log(`  ${Math.round(measurement.throughput)} ${measurement.unit}/s; ${measurement.verified ? "verified" : "NOT VERIFIED"}: ${measurement.verification}`);
           measurements.push(measurement);
-          if (cpuProfileDir && variant === "ours" && repeat === 0) {
-            for (const app of ["receiver", "worker"]) profileDirs.push({ label: `${scenario.name}: ${app}`, dir: path.join(cpuProfileDir, app) });
+          if (cpuProfileDir && repeat === 0) {
+            for (const app of ["receiver", "worker"]) profileDirs.push({ label: `${scenario.name}: ${variant} ${app}`, dir: path.join(cpuProfileDir, `${variant}-${app}`) });
           }
         }
       }

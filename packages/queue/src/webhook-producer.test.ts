@@ -161,6 +161,19 @@ describe("WebhookProducer against Redis", () => {
     expect(await totalJobs(queues, "stripe")).toBe(2);
   });
 
+  it("sends the deliveries of one event-loop turn in one socket write (auto-pipelining)", async () => {
+    await producer.enqueue(stripeJob());
+    const writes = jest.spyOn(connection.stream, "write");
+    try {
+      const jobs = Array.from({ length: 10 }, () => stripeJob());
+      await expect(Promise.all(jobs.map((job) => producer.enqueue(job)))).resolves.toEqual(jobs.map(() => "enqueued"));
+      expect(writes).toHaveBeenCalledTimes(1);
+    } finally {
+      writes.mockRestore();
+    }
+    expect(await totalJobs(queues, "stripe")).toBe(11);
+  });
+
   it("keeps exactly one job when the same delivery is enqueued 20 times concurrently", async () => {
     const job = clerkJob();
 
