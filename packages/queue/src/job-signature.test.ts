@@ -49,6 +49,12 @@ describe("job signatures", () => {
     expect(signWebhookJob(reordered, KEYS).signature).toBe(`v1=${expected}`);
   });
 
+  it("writes the canonical bytes exactly: nested keys sorted, undefined fields left out, undefined array items null", () => {
+    const data = { z: [1, undefined, { b: "\"q\"", a: null }], a: { y: undefined, x: true, "é": 1.5 }, signature: "v1=x", m: new Date(0) };
+
+    expect(canonicalJobData(data)).toBe('{"a":{"x":true,"é":1.5},"m":"1970-01-01T00:00:00.000Z","z":[1,null,{"a":null,"b":"\\"q\\""}]}');
+  });
+
   it("refuses a copy of a real job with a higher plan, and one without a signature", () => {
     const signed = signWebhookJob(subscriptionJob("starter"), KEYS);
     const raised = JSON.parse(JSON.stringify(signed).replace('"lookup_key":"starter"', '"lookup_key":"business"')) as unknown;

@@ -60,17 +60,25 @@ export function canonicalJobData(data: object): string {
   return canonicalJson({ ...data, signature: undefined });
 }
 
+/** Plain loops rather than map/filter/join: this runs for every job the receiver adds and the worker takes. */
 function canonicalJson(value: unknown): string {
-  if (isObject(value) && typeof value.toJSON === "function") return canonicalJson(value.toJSON());
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? "null" : canonicalJson(item))).join(",")}]`;
-  if (isObject(value)) {
-    const fields = Object.keys(value)
-      .filter((key) => value[key] !== undefined)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`);
-    return `{${fields.join(",")}}`;
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let index = 0; index < value.length; index += 1) {
+      const item: unknown = value[index];
+      out += `${index === 0 ? "" : ","}${item === undefined ? "null" : canonicalJson(item)}`;
+    }
+    return `${out}]`;
   }
-  return JSON.stringify(value) ?? "null";
+  if (!isObject(value)) return JSON.stringify(value) ?? "null";
+  if (typeof value.toJSON === "function") return canonicalJson(value.toJSON());
+  let out = "{";
+  for (const key of Object.keys(value).sort()) {
+    const field = value[key];
+    if (field === undefined) continue;
+    out += `${out.length === 1 ? "" : ","}${JSON.stringify(key)}:${canonicalJson(field)}`;
+  }
+  return `${out}}`;
 }
 
 function hmac(key: string, canonical: string): string {
