@@ -34,6 +34,8 @@ export async function runWorkerProcess(env: WorkerEnv, log: Logger): Promise<voi
   const prisma = createPrismaClient({
     databaseUrl: env.DATABASE_URL,
     poolMax: env.DATABASE_POOL_MAX,
+    // The hot path's budget on every connection; the usage reset and the cleanup SET LOCAL more.
+    statementTimeoutMs: env.JOB_TIMEOUT_MS,
     metrics: { registry: metrics.registry, app: "worker" },
     connectionBudget: { log, processes: env.WORKER_PROCESSES },
   });

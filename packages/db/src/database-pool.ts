@@ -6,6 +6,11 @@ export interface DatabasePoolOptions {
   poolMax: number;
   /** How long a query may wait for a free pool connection before failing. */
   connectionTimeoutMs?: number;
+  /**
+   * Every statement's budget, as a connection option (no statement per transaction to set it);
+   * work that needs more sets its own with `SET LOCAL`. Unset: no limit.
+   */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -21,6 +26,7 @@ export function createDatabasePool(options: DatabasePoolOptions): pg.Pool {
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
     pipeline: true,
+    ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
   });
 }
 

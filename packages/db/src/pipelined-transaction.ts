@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { withDeadline } from "./bounded-transaction";
+import { preparedStatementName } from "./prepared-statement-names";
 
 /** A statement and its parameters, for `pg` or for Prisma's `$queryRawUnsafe`. */
 export interface Statement {
@@ -11,7 +12,7 @@ export interface Statement {
  * One transaction on a pipelined `pg` client, in exchanges: `exchange` sends its statements back
  * to back (one network round trip) and resolves with their rows once all have answered. A failed
  * statement aborts the transaction; the ones behind it fail too and the exchange throws the first
- * error. The first exchange opens the transaction and sets its budget; end it with `commit`.
+ * error. The first exchange opens the transaction; end it with `commit`.
  */
 export interface PipelinedTransaction {
   exchange(statements: Statement[]): Promise<unknown[][]>;
@@ -21,10 +22,13 @@ export interface PipelinedTransaction {
 
 /**
  * Runs `work` in one transaction on a client of `pool` (which must be in pipeline mode to save
- * the round trips) that cannot outlive `timeoutMs`: BEGIN and `SET LOCAL statement_timeout` ride
- * with the first exchange, and the caller stops waiting shortly after the budget like
- * boundedTransaction. A transaction `work` did not commit is rolled back; a client whose rollback
- * fails is discarded.
+ * the round trips) that cannot outlive `timeoutMs`, and the caller stops waiting shortly after the
+ * budget like boundedTransaction. BEGIN rides with the first exchange; so does
+ * `SET LOCAL statement_timeout`, unless the pool's connections already bound every statement by
+ * the budget (createDatabasePool's `statementTimeoutMs`: one statement less per transaction).
+ * Each exchange leaves in one socket write, and statements with parameters run as named prepared
+ * statements (parsed and planned once per connection). A transaction `work` did not commit is
+ * rolled back; a client whose rollback fails is discarded.
  */
 export async function pipelinedTransaction<T>(
   pool: pg.Pool,
@@ -32,19 +36,19 @@ export async function pipelinedTransaction<T>(
   work: (tx: PipelinedTransaction) => Promise<T>,
 ): Promise<T> {
   const budget = Math.max(1, Math.floor(timeoutMs));
+  const opening = openingStatements(pool, budget);
   const run = async (): Promise<T> => {
-    const client = await pool.connect();
+    const client = (await pool.connect()) as pg.PoolClient & pg.Client;
     let opened = false;
     let committed = false;
     const send = async (statements: Statement[]): Promise<unknown[][]> => {
-      const opening: Statement[] = opened
-        ? []
-        : [{ text: "BEGIN", values: [] }, { text: `SET LOCAL statement_timeout = ${budget}`, values: [] }];
+      const batch = opened ? statements : [...opening, ...statements];
+      const skipped = batch.length - statements.length;
       opened = true;
-      const settled = await Promise.allSettled([...opening, ...statements].map((s) => client.query(s.text, s.values)));
+      const settled = await Promise.allSettled(inOneWrite(client, batch));
       const failure = settled.find((result) => result.status === "rejected");
       if (failure) throw failure.reason;
-      return settled.slice(opening.length).map((result) => (result as PromiseFulfilledResult<pg.QueryResult>).value.rows);
+      return settled.slice(skipped).map((result) => (result as PromiseFulfilledResult<pg.QueryResult>).value.rows);
     };
     const tx: PipelinedTransaction = {
       exchange: send,
@@ -68,4 +72,29 @@ export async function pipelinedTransaction<T>(
     }
   };
   return withDeadline(run(), budget + 250);
+}
+
+function openingStatements(pool: pg.Pool, budget: number): Statement[] {
+  const poolTimeout = pool.options.statement_timeout;
+  const bounded = typeof poolTimeout === "number" && poolTimeout > 0 && poolTimeout <= budget;
+  return bounded
+    ? [{ text: "BEGIN", values: [] }]
+    : [{ text: "BEGIN", values: [] }, { text: `SET LOCAL statement_timeout = ${budget}`, values: [] }];
+}
+
+/**
+ * pg writes each query to the socket as soon as it is issued; corked, the whole exchange leaves
+ * in one write (one syscall for the worker, one wake-up for Postgres).
+ */
+function inOneWrite(client: pg.Client, statements: Statement[]): Promise<pg.QueryResult>[] {
+  const socket = client.connection.stream;
+  socket.cork();
+  try {
+    return statements.map(({ text, values }) => {
+      const name = values.length > 0 ? preparedStatementName(text) : undefined;
+      return name ? client.query({ name, text, values }) : client.query(text, values);
+    });
+  } finally {
+    socket.uncork();
+  }
 }
