@@ -19,6 +19,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
 bootstrap
 
 # Development defaults; real deployments set their own. Never use these secrets in production.
+# The operator tokens left unset take development-only values, printed below (a token you set is not).
+dev_operator_tokens=()
+for token in DASHBOARD_VIEWER_TOKEN DASHBOARD_ADMIN_TOKEN; do
+  [ -n "${!token:-}" ] || dev_operator_tokens+=("$token")
+done
 export_dev_secrets
 export RECEIVER_PORT="${RECEIVER_PORT:-3000}"
 export RECEIVER_OPS_PORT="${RECEIVER_OPS_PORT:-3003}"
@@ -26,4 +31,8 @@ export RECEIVER_OPS_PORT="${RECEIVER_OPS_PORT:-3003}"
 export STRIPE_LIVEMODE="${STRIPE_LIVEMODE:-false}"
 
 bootstrap_log "starting receiver (port ${RECEIVER_PORT}, ops ${RECEIVER_OPS_PORT}), worker and dashboard (port ${DASHBOARD_PORT:-3002}); STRIPE_LIVEMODE=${STRIPE_LIVEMODE}; Ctrl-C stops all"
+bootstrap_log "operator page: http://${DASHBOARD_HOST:-127.0.0.1}:${DASHBOARD_PORT:-3002}/admin (Bull Board: /admin/queues); sign in with any user name and an operator token as the password"
+for token in "${dev_operator_tokens[@]}"; do
+  bootstrap_log "${token} (development only): ${!token}"
+done
 exec node --import tsx scripts/start-apps.ts

@@ -128,3 +128,20 @@ it("serves readiness and metrics on the receiver's ops port only", async () => {
   expect((await fetch(`${receiver.opsUrl}/readyz`)).status).toBe(200);
   expect(await (await fetch(`${receiver.opsUrl}/metrics`)).text()).toContain("webhook_deliveries_total");
 });
+
+it("exports a live event's end-to-end latency and the worker's Postgres pool on the worker's /metrics", async () => {
+  const sample = async (series: RegExp) => {
+    const text = await (await fetch(`${worker.opsUrl}/metrics`)).text();
+    return Number(text.split("\n").find((line) => series.test(line))?.split(" ")[1] ?? 0);
+  };
+  const liveCount = /^webhook_event_end_to_end_seconds_count\{provider="clerk",path="live"\} /;
+  const before = await sample(liveCount);
+
+  const msgId = uniqueId("msg");
+  expect((await postClerk(clerkUserEvent("user.created", { id: uniqueId("user"), email: "metrics@example.com" }), msgId)).status).toBe(200);
+  expect((await settled(msgId)).status).toBe("completed");
+
+  expect(await sample(liveCount)).toBe(before + 1);
+  expect(await sample(/^db_pool_acquire_seconds_count\{app="worker"\} /)).toBeGreaterThan(0);
+  expect(await sample(/^db_pool_connections\{app="worker",state="idle"\} /)).toBeGreaterThan(0);
+});
