@@ -1,0 +1,19 @@
+import type { CliCommand } from "./cli-io";
+import { runReplayCommand } from "./replay/replay-command";
+
+export interface CommandEntry {
+  /** One line for the app's --help. */
+  summary: string;
+  run: CliCommand;
+}
+
+/**
+ * Every subcommand of `ops-cli <command> …`, in the order --help lists them. A new command (the
+ * next is `reconcile`, from src/reconcile/) is one more entry here.
+ */
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  replay: {
+    summary: "put dead/failed/ignored deliveries from the ledger back into the queues (dry run by default)",
+    run: runReplayCommand,
+  },
+};
