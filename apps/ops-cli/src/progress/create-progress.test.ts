@@ -35,6 +35,28 @@ describe("createProgress", () => {
     expect(output).not.toContain("[replay] 3/7\n");
   });
 
+  it("writes other lines above the bar, and draws no bar when there is nothing to count", () => {
+    const { stream, text } = capture(true);
+    const progress = createProgress(stream, "replay", 3);
+
+    progress.start(2);
+    progress.update(1);
+    progress.writeAbove(() => stream.write("retried provider=stripe event=evt_1\n"));
+    progress.update(2);
+    progress.stop();
+
+    // Erase the bar's line, the line, then save the cursor there: the bar's stop returns to it.
+    expect(text()).toContain("\r\u001b[Kretried provider=stripe event=evt_1\n\u001b7");
+    expect(text()).toMatch(/2\/2 100%/);
+
+    const empty = capture(true);
+    const nothing = createProgress(empty.stream, "replay", 3);
+    nothing.start(0);
+    nothing.writeAbove(() => empty.stream.write("line\n"));
+    nothing.stop();
+    expect(empty.text()).toBe("line\n");
+  });
+
   it("never shows more done than the total, when rows turned up during the run", () => {
     expect(formatProgress("replay", 200, 1_234)).toBe("[replay] 200/1,234");
     expect(formatProgress("replay", 1_300, 1_234)).toBe("[replay] 1,300/1,300");

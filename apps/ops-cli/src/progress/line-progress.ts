@@ -17,7 +17,7 @@ export function lineProgress(writeLine: (line: string) => void, label: string, e
     update: (done) => {
       if (done > 0 && done % every === 0) writeLine(formatProgress(label, done, total));
     },
-    clear: () => undefined,
+    writeAbove: (write) => write(),
     stop: () => undefined,
   };
 }

@@ -2,7 +2,10 @@
 export interface Progress {
   start(total: number): void;
   update(done: number): void;
-  /** Clears a drawn bar so that a line written to the same terminal is not mixed into it; the bar comes back at its next redraw (10 per second). */
-  clear(): void;
+  /**
+   * Runs `write` (another line for the terminal the bar is drawn on) so that the line lands above
+   * the bar instead of inside it; the bar comes back below it at its next redraw (10 per second).
+   */
+  writeAbove(write: () => void): void;
   stop(): void;
 }

@@ -43,13 +43,11 @@ export async function runReplayCommand(argv: readonly string[], io: CliIo): Prom
         prisma,
         queue: { queues, jobOptions: webhookJobOptions(retryPolicyFromEnv(config)), signingKeys: config.JOB_SIGNING_KEY },
         writeOut: (line) => {
-          if (io.stdout.isTTY === true) progress.clear();
-          io.stdout.write(`${line}\n`);
+          const write = () => io.stdout.write(`${line}\n`);
+          if (io.stdout.isTTY === true) progress.writeAbove(write);
+          else write();
         },
-        writeErr: (line) => {
-          progress.clear();
-          io.stderr.write(`${line}\n`);
-        },
+        writeErr: (line) => progress.writeAbove(() => io.stderr.write(`${line}\n`)),
         progress,
         signal: io.signal,
       },
