@@ -20,6 +20,12 @@ const REQUIRED: Record<string, string[]> = {
   "@wh/worker": ["REDIS_URL", "DATABASE_URL"],
   "@wh/dashboard": ["REDIS_URL", "DATABASE_URL"],
   "@wh/migrate": ["DATABASE_URL"],
+  "@wh/ops-cli": ["DATABASE_URL", "REDIS_URL"],
+};
+
+/** Arguments an entry point needs to get to its configuration check (a command-line tool). */
+const ARGS: Record<string, string[]> = {
+  "@wh/ops-cli": ["replay", "--status", "dead"],
 };
 
 /** The pnpm the lockfile was written with: the installed one if it matches, else through npx (as scripts/lib/bootstrap.sh). */
@@ -31,8 +37,8 @@ function pnpmCommand(): [string, ...string[]] {
 }
 
 /** Runs the deployed entry point the way the image's CMD does, with the given environment on top of PATH. */
-function start(folder: string, env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, ["dist/main.js"], {
+function start(folder: string, env: Record<string, string> = {}, args: string[] = []) {
+  return spawnSync(process.execPath, ["dist/main.js", ...args], {
     cwd: folder,
     env: { PATH: process.env.PATH ?? "", ...env },
     encoding: "utf8",
@@ -69,7 +75,7 @@ it("covers every image docker/Dockerfile deploys", () => {
 });
 
 it.each(Object.entries(REQUIRED))("%s, deployed with production dependencies only, stops at its configuration check", (pkg, required) => {
-  const result = start(folderOf(pkg));
+  const result = start(folderOf(pkg), {}, ARGS[pkg]);
 
   expect(result.stderr).not.toContain("Cannot find module");
   expect(result.stderr).toContain("Invalid configuration");

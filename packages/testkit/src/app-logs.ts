@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { FIXTURE_EMAIL_DOMAIN, FIXTURE_NAMES } from "./fixtures";
+import { FIXTURE_EMAIL_DOMAIN, FIXTURE_NAMES } from "@wh/provider-events";
 
 /**
  * What must never appear in an app's log: any fixture email, and the fixture names as JSON

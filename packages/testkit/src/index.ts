@@ -1,5 +1,3 @@
-export { signStripe } from "./sign-stripe";
-export { signClerk } from "./sign-clerk";
 export {
   TEST_CLERK_SECRET,
   TEST_CLERK_SECRET_NEXT,
@@ -8,6 +6,7 @@ export {
   TEST_STRIPE_SECRET,
   TEST_STRIPE_SECRET_NEXT,
 } from "./test-secrets";
+// Provider payloads and signatures live in @wh/provider-events (ops-cli trigger sends them too).
 export {
   checkoutSession,
   clerkUserDeletedEvent,
@@ -17,9 +16,11 @@ export {
   invoiceObject,
   stripeEvent,
   subscriptionObject,
+  signClerk,
+  signStripe,
   uniqueId,
   type SubscriptionOptions,
-} from "./fixtures";
+} from "@wh/provider-events";
 export { waitFor } from "./wait-for";
 export { testServers, uniqueQueuePrefix } from "./test-env";
 export { freePort } from "./free-port";

@@ -11,7 +11,9 @@ import {
 } from "@wh/ops";
 import type { ReplayWebhookJobOptions } from "@wh/queue";
 import type { EventSelection, FilterSelection, ReplayArgs } from "./replay-args";
-import { formatEventLine, formatProgress, formatSummary } from "./replay-summary";
+import { lineProgress } from "../progress/line-progress";
+import type { Progress } from "../progress/progress";
+import { formatEventLine, formatSummary } from "./replay-summary";
 
 export interface ReplayRunDependencies {
   prisma: PrismaClient;
@@ -22,8 +24,8 @@ export interface ReplayRunDependencies {
   writeErr: (line: string) => void;
   /** Rows read from Postgres at a time. */
   pageSize?: number;
-  /** A progress line after every this many deliveries. */
-  progressEvery?: number;
+  /** How far a filter's run is (a bar on a terminal); by default a line on stderr every 200 deliveries. */
+  progress?: Progress;
   /** Aborted (Ctrl-C): the run stops after the current delivery and still prints its summary. */
   signal?: AbortSignal;
   /** The run's start; a filter without --until selects only rows received before it. */
@@ -68,14 +70,19 @@ export async function runReplay(deps: ReplayRunDependencies, args: ReplayArgs): 
     const selection: FilterSelection = { ...args.selection, until: args.selection.until ?? startedAt };
     const total = await countLedgerEvents(deps.prisma, selection);
     deps.writeErr(`[replay] ${mode}: ${describeFilter(selection)}: ${total.toLocaleString("en-US")} selected`);
-    const progressEvery = deps.progressEvery ?? DEFAULT_PROGRESS_EVERY;
-    for await (const row of pageLedgerEvents(deps.prisma, selection, deps.pageSize ?? DEFAULT_PAGE_SIZE)) {
-      if (deps.signal?.aborted) {
-        interrupted = true;
-        break;
+    const progress = deps.progress ?? lineProgress(deps.writeErr, "replay", DEFAULT_PROGRESS_EVERY);
+    progress.start(total);
+    try {
+      for await (const row of pageLedgerEvents(deps.prisma, selection, deps.pageSize ?? DEFAULT_PAGE_SIZE)) {
+        if (deps.signal?.aborted) {
+          interrupted = true;
+          break;
+        }
+        await handle(row);
+        progress.update(tally.selected);
       }
-      await handle(row);
-      if (tally.selected % progressEvery === 0) deps.writeErr(formatProgress(tally.selected, total));
+    } finally {
+      progress.stop();
     }
   }
 

@@ -2,11 +2,6 @@ import { replayAction, type EventResult, type LedgerEvent, type ReplayTally } fr
 
 const number = (n: number): string => n.toLocaleString("en-US");
 
-/** `[replay] 200/1,234`: how far a run is; `total` is the count when the run started. */
-export function formatProgress(done: number, total: number): string {
-  return `[replay] ${number(done)}/${number(Math.max(done, total))}`;
-}
-
 /** The last line of a run: every count, with "would" in a dry run. */
 export function formatSummary(tally: ReplayTally, execute: boolean): string {
   const would = execute ? "" : "would ";

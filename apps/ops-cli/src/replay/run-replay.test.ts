@@ -12,6 +12,7 @@ import {
   type WebhookQueues,
 } from "@wh/queue";
 import { TEST_JOB_SIGNING_KEY, testServers, uniqueId, uniqueQueuePrefix } from "@wh/testkit";
+import { lineProgress } from "../progress/line-progress";
 import type { ReplayArgs, ReplaySelection } from "./replay-args";
 import { runReplay, type ReplayRunDependencies, type ReplayRunResult } from "./run-replay";
 import {
@@ -224,10 +225,11 @@ describe("runReplay over a selection", () => {
     for (const seconds of [5, 1, 2, 2, 3, 4, 7]) jobs.push(await row({ status: "dead", receivedAt: window.at(seconds) }));
     const oldestFirst = [...jobs].sort((a, b) => a.receivedAt - b.receivedAt).map((job) => job.eventId);
 
-    const all = await run(inWindow(window), false, { pageSize: 2, progressEvery: 3 });
+    const progressLines: string[] = [];
+    const all = await run(inWindow(window), false, { pageSize: 2, progress: lineProgress((line) => progressLines.push(line), "replay", 3) });
 
     expect(all.listed).toEqual(oldestFirst);
-    expect(all.err.filter((line) => /^\[replay\] \d+\/\d+$/.test(line))).toEqual(["[replay] 3/7", "[replay] 6/7"]);
+    expect(progressLines).toEqual(["[replay] 3/7", "[replay] 6/7"]);
 
     const limited = await run(inWindow(window, { limit: 4 }), false, { pageSize: 3 });
 

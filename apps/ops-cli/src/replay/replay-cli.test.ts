@@ -21,10 +21,10 @@ import {
 } from "./test-support/replay-fixtures";
 
 /**
- * scripts/replay.ts as an operator runs it: a child process through tsx, on the built packages.
+ * `ops-cli replay` as an operator runs it: a child process through tsx, on the built packages.
  * The behaviour is tested in run-replay.test.ts; this checks the wiring, help and exit codes.
  */
-const ROOT = path.resolve(__dirname, "..", "..");
+const ROOT = path.resolve(__dirname, "..", "..", "..", "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
 interface CliResult {
@@ -36,14 +36,14 @@ interface CliResult {
 function replayCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const options = { cwd: ROOT, env: { ...process.env, JOB_SIGNING_KEY: TEST_JOB_SIGNING_KEY, ...env } };
-    execFile(TSX, [path.join(ROOT, "scripts", "replay.ts"), ...args], options, (error, stdout, stderr) => {
+    execFile(TSX, [path.join(ROOT, "apps", "ops-cli", "src", "main.ts"), "replay", ...args], options, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
   });
 }
 
-describe("scripts/replay.ts", () => {
+describe("ops-cli replay", () => {
   it("documents every flag and variable with --help, and exits 2 on a usage error", async () => {
     const help = await replayCli(["--help"]);
 

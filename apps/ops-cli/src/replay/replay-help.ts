@@ -18,9 +18,9 @@ function retryPolicyLines(): string {
     .join("\n");
 }
 
-export const REPLAY_HELP = `Usage: replay --event <id> [--provider stripe|clerk] [--execute]
-       replay --status ${REPLAYABLE_STATUSES.join(",")} [--provider stripe|clerk] [--type <type>]
-              [--since <time>] [--until <time>] [--limit <n>] [--execute]
+export const REPLAY_HELP = `Usage: ops-cli replay --event <id> [--provider stripe|clerk] [--execute]
+       ops-cli replay --status ${REPLAYABLE_STATUSES.join(",")} [--provider stripe|clerk] [--type <type>]
+                      [--since <time>] [--until <time>] [--limit <n>] [--execute]
 
 Replays webhook deliveries that never took effect, from the payload stored in the ledger
 (webhook_events), through the same BullMQ queues the receiver uses, so the workers' own
@@ -54,8 +54,9 @@ Action:
   -h, --help           this text
 
 Output: one line per delivery on stdout (what was, or would be, done and the job id);
-progress and a summary (selected, retried, re-added, replaced, already queued, already
-settled, deferred, errors) on stderr. Deliveries are read from Postgres in pages, oldest first.
+progress (a bar when stderr is a terminal, else a line every 200 deliveries) and a summary
+(selected, retried, re-added, replaced, already queued, already settled, deferred, errors) on
+stderr. Deliveries are read from Postgres in pages, oldest first.
 
 Exit codes: 0 done, 1 some replays failed (or interrupted with Ctrl-C), 2 usage or
 configuration error.
@@ -71,7 +72,7 @@ ${retryPolicyLines()}
   re-added jobs and should match the receiver's.
 
 Examples:
-  replay --event evt_1QxYz --provider stripe
-  replay --status dead --provider stripe --type customer.subscription.updated \\
-         --since 2026-11-01 --until 2026-11-27 --execute
+  pnpm ops replay --event evt_1QxYz --provider stripe
+  pnpm ops replay --status dead --provider stripe --type customer.subscription.updated \\
+                  --since 2026-11-01 --until 2026-11-27 --execute
 `;

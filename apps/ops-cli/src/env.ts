@@ -1,0 +1,43 @@
+import { databaseUrl, parseEnv, queuePrefix, redisUrl, secretList } from "@wh/core";
+import { jobSigningEnvFields, retryPolicyEnvFields, type WebhookProvider } from "@wh/queue";
+import { z } from "zod";
+
+/** `ops-cli replay`: the ledger, the queues, the receiver's retry policy and job signing key. */
+export const replayEnvSchema = z.object({
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: redisUrl,
+  QUEUE_PREFIX: queuePrefix,
+  ...retryPolicyEnvFields,
+  ...jobSigningEnvFields,
+});
+
+export type ReplayEnv = z.infer<typeof replayEnvSchema>;
+
+/** Throws ConfigError naming every bad variable (values are never echoed). */
+export function loadReplayEnv(env: Record<string, string | undefined>): ReplayEnv {
+  return parseEnv(replayEnvSchema, env);
+}
+
+/**
+ * `ops-cli trigger`: the ledger it reads, and the endpoint secret of the event's provider (the
+ * receiver's variable; the first of a rotation list signs).
+ */
+const triggerEnvSchemas = {
+  stripe: z.object({ DATABASE_URL: databaseUrl, STRIPE_WEBHOOK_SECRET: secretList("whsec_") }),
+  clerk: z.object({ DATABASE_URL: databaseUrl, CLERK_WEBHOOK_SECRET: secretList("whsec_") }),
+};
+
+export interface TriggerEnv {
+  DATABASE_URL: string;
+  /** The secret deliveries of this provider are signed with. */
+  signingSecret: string;
+}
+
+export function loadTriggerEnv(env: Record<string, string | undefined>, provider: WebhookProvider): TriggerEnv {
+  if (provider === "stripe") {
+    const parsed = parseEnv(triggerEnvSchemas.stripe, env);
+    return { DATABASE_URL: parsed.DATABASE_URL, signingSecret: parsed.STRIPE_WEBHOOK_SECRET[0]! };
+  }
+  const parsed = parseEnv(triggerEnvSchemas.clerk, env);
+  return { DATABASE_URL: parsed.DATABASE_URL, signingSecret: parsed.CLERK_WEBHOOK_SECRET[0]! };
+}
