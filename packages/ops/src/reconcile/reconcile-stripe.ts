@@ -32,6 +32,8 @@ export interface StripeReconcileOptions {
   /** False: a dry run that reads Stripe, the ledger and Redis, and writes nothing. */
   execute: boolean;
   backoff?: RateLimitBackoff;
+  /** Events per page asked of Stripe (at most 100, the default). */
+  pageSize?: number;
   /** The `received_at` of the jobs it adds; the system clock otherwise. */
   clock?: () => Date;
   onEvent?: (event: ReconciledStripeEvent) => void;
@@ -53,6 +55,7 @@ export async function reconcileStripe(options: StripeReconcileOptions): Promise<
     window: options.window,
     types: options.types,
     backoff: options.backoff ?? DEFAULT_RATE_LIMIT_BACKOFF,
+    pageSize: options.pageSize,
   });
   for await (const page of pages) {
     const rows = await findLedgerEventsByIds(options.prisma, "stripe", page.map((event) => event.id));
