@@ -24,6 +24,8 @@ export interface ClerkReconcileOptions {
   /** False: a dry run that reads Clerk and the users table, and enqueues nothing. */
   execute: boolean;
   backoff?: RateLimitBackoff;
+  /** Users per page asked of Clerk. */
+  pageSize?: number;
   clock?: () => Date;
   onUser?: (user: ReconciledClerkUser) => void;
   onProgress?: (summary: ReconcileSummary) => void;
@@ -38,7 +40,7 @@ export interface ClerkReconcileOptions {
 export async function reconcileClerk(options: ClerkReconcileOptions): Promise<ReconcileSummary> {
   const summary = emptyReconcileSummary();
   const clock = options.clock ?? (() => new Date());
-  for await (const page of listClerkUsers(options.clerk, { backoff: options.backoff ?? DEFAULT_RATE_LIMIT_BACKOFF })) {
+  for await (const page of listClerkUsers(options.clerk, { backoff: options.backoff ?? DEFAULT_RATE_LIMIT_BACKOFF, pageSize: options.pageSize })) {
     const stored = await options.prisma.user.findMany({
       where: { clerkUserId: { in: page.map((user) => user.id) } },
       select: { clerkUserId: true, clerkEventAt: true, deletedAt: true },
