@@ -29,6 +29,8 @@ export interface ClerkReconcileOptions {
   clock?: () => Date;
   onUser?: (user: ReconciledClerkUser) => void;
   onProgress?: (summary: ReconcileSummary) => void;
+  /** Aborted (Ctrl-C): the run stops after the current item and returns what it counted. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function reconcileClerk(options: ClerkReconcileOptions): Promise<Re
     });
     const byClerkId = new Map(stored.map((row) => [row.clerkUserId, row]));
     for (const user of page) {
+      if (options.signal?.aborted) return summary;
       summary.checked += 1;
       const ours = byClerkId.get(user.id);
       if (ours?.clerkEventAt && ours.clerkEventAt.getTime() >= user.updated_at) continue;

@@ -39,6 +39,8 @@ export interface StripeReconcileOptions {
   onEvent?: (event: ReconciledStripeEvent) => void;
   /** The running counts after each page of events. */
   onProgress?: (summary: ReconcileSummary) => void;
+  /** Aborted (Ctrl-C): the run stops after the current item and returns what it counted. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function reconcileStripe(options: StripeReconcileOptions): Promise<
     const rows = await findLedgerEventsByIds(options.prisma, "stripe", page.map((event) => event.id));
     const byEventId = new Map(rows.map((row) => [row.eventId, row]));
     for (const event of page) {
+      if (options.signal?.aborted) return summary;
       summary.checked += 1;
       const reconciled = await reconcileOne(options, event, byEventId.get(event.id), clock);
       if (!reconciled) continue;
