@@ -11,6 +11,7 @@ import {
   type RetryPolicy,
 } from "@wh/queue";
 import {
+  AppProcess,
   invoiceObject,
   startFakeStripeApi,
   stripeEvent,
@@ -156,5 +157,29 @@ describe("the stripe-reconcile scheduler", () => {
     const second = await reconcileNow(schedules);
 
     expect(second).toMatchObject({ checked: 4, missing: 0, unsettled: 0, enqueued: 0 });
+  });
+});
+
+describe("the built worker", () => {
+  it("registers the stripe-reconcile scheduler from STRIPE_API_KEY and STRIPE_RECONCILE_PATTERN", async () => {
+    const schedules = await start(false);
+    const worker = await AppProcess.start("worker", {
+      REDIS_URL: testServers().redisUrl,
+      DATABASE_URL: database.url,
+      QUEUE_PREFIX: system.queues.stripe.opts.prefix!,
+      DATABASE_POOL_MAX: "10",
+      WORKER_CONCURRENCY: "2",
+      STRIPE_API_KEY: "rk_test_reconcile",
+      STRIPE_API_URL: stripeApi.url,
+      STRIPE_RECONCILE_PATTERN: "0 5 * * *",
+    });
+    try {
+      await waitFor("the worker to start", () => worker.logs().includes("worker started"));
+      const scheduler = await waitFor("the stripe-reconcile scheduler", async () => (await schedules.queue.getJobScheduler(MAINTENANCE_JOBS.stripeReconcile)) ?? undefined);
+      expect(scheduler.pattern).toBe("0 5 * * *");
+      expect(worker.logs()).not.toContain("rk_test_reconcile");
+    } finally {
+      expect(await worker.stop()).toBe(0);
+    }
   });
 });
