@@ -1,4 +1,5 @@
 import type { CliCommand } from "./cli-io";
+import { runReconcileCommand } from "./reconcile/reconcile-command";
 import { runReplayCommand } from "./replay/replay-command";
 import { runTriggerCommand } from "./trigger/trigger-command";
 
@@ -9,8 +10,8 @@ export interface CommandEntry {
 }
 
 /**
- * Every subcommand of `ops-cli <command> …`, in the order --help lists them. A new command (the
- * next is `reconcile`, from src/reconcile/) is one more entry here.
+ * Every subcommand of `ops-cli <command> …`, in the order --help lists them. A new command is one
+ * more entry here.
  */
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   replay: {
@@ -20,5 +21,9 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   trigger: {
     summary: "send a realistic signed Stripe or Clerk event to a running receiver and print what the ledger recorded",
     run: runTriggerCommand,
+  },
+  reconcile: {
+    summary: "find Stripe events and Clerk users the ledger is missing or behind on, and enqueue them (dry run by default)",
+    run: runReconcileCommand,
   },
 };

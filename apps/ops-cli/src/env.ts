@@ -2,14 +2,17 @@ import { databaseUrl, parseEnv, queuePrefix, redisUrl, secretList } from "@wh/co
 import { jobSigningEnvFields, retryPolicyEnvFields, type WebhookProvider } from "@wh/queue";
 import { z } from "zod";
 
-/** `ops-cli replay`: the ledger, the queues, the receiver's retry policy and job signing key. */
-export const replayEnvSchema = z.object({
+/** The ledger, the queues, the receiver's retry policy and job signing key: what replay and reconcile write with. */
+const queueWriterFields = {
   DATABASE_URL: databaseUrl,
   REDIS_URL: redisUrl,
   QUEUE_PREFIX: queuePrefix,
   ...retryPolicyEnvFields,
   ...jobSigningEnvFields,
-});
+};
+
+/** `ops-cli replay`. */
+export const replayEnvSchema = z.object(queueWriterFields);
 
 export type ReplayEnv = z.infer<typeof replayEnvSchema>;
 
@@ -40,4 +43,34 @@ export function loadTriggerEnv(env: Record<string, string | undefined>, provider
   }
   const parsed = parseEnv(triggerEnvSchemas.clerk, env);
   return { DATABASE_URL: parsed.DATABASE_URL, signingSecret: parsed.CLERK_WEBHOOK_SECRET[0]! };
+}
+
+const providerApiUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
+
+/**
+ * `ops-cli reconcile stripe`: a Stripe key that can read events (a restricted key suffices);
+ * `ops-cli reconcile clerk`: the Clerk secret key. The API URLs change only for tests.
+ */
+const reconcileEnvSchemas = {
+  stripe: z.object({
+    ...queueWriterFields,
+    STRIPE_API_KEY: z.string().trim().min(1),
+    STRIPE_API_URL: providerApiUrl("https://api.stripe.com"),
+  }),
+  clerk: z.object({
+    ...queueWriterFields,
+    CLERK_SECRET_KEY: z.string().trim().min(1),
+    CLERK_API_URL: providerApiUrl("https://api.clerk.com"),
+  }),
+};
+
+export type StripeReconcileEnv = z.infer<typeof reconcileEnvSchemas.stripe>;
+export type ClerkReconcileEnv = z.infer<typeof reconcileEnvSchemas.clerk>;
+
+export function loadStripeReconcileEnv(env: Record<string, string | undefined>): StripeReconcileEnv {
+  return parseEnv(reconcileEnvSchemas.stripe, env);
+}
+
+export function loadClerkReconcileEnv(env: Record<string, string | undefined>): ClerkReconcileEnv {
+  return parseEnv(reconcileEnvSchemas.clerk, env);
 }

@@ -63,4 +63,12 @@ describe("loadWorkerEnv", () => {
     expect(loadWorkerEnv({ ...base, NODE_ENV: "production", STRIPE_LIVEMODE: "false" }).STRIPE_LIVEMODE).toBe(false);
     expect(loadWorkerEnv({ ...base, NODE_ENV: "development" }).STRIPE_LIVEMODE).toBe(false);
   });
+
+  it("enables the Stripe reconciliation only with STRIPE_API_KEY, over at most Stripe's 30 days", () => {
+    const defaults = loadWorkerEnv(base);
+    expect(defaults.STRIPE_API_KEY).toBeUndefined();
+    expect(defaults).toMatchObject({ STRIPE_RECONCILE_PATTERN: "15 4 * * *", STRIPE_RECONCILE_WINDOW_HOURS: 48 });
+    expect(loadWorkerEnv({ ...base, STRIPE_API_KEY: "rk_test_x" })).toMatchObject({ STRIPE_API_KEY: "rk_test_x", STRIPE_API_URL: "https://api.stripe.com" });
+    expect(() => loadWorkerEnv({ ...base, STRIPE_RECONCILE_WINDOW_HOURS: "721" })).toThrow(/STRIPE_RECONCILE_WINDOW_HOURS: must be at most 720/);
+  });
 });

@@ -1,5 +1,5 @@
 import { errorMessage } from "@wh/core";
-import { jobFromLedgerRow, planWebhookReplay, replayWebhookJob, type ReplayWebhookJobOptions } from "@wh/queue";
+import { jobFromLedgerRow, planWebhookReplay, replayWebhookJob, type ReplayWebhookJobOptions, type WebhookJob } from "@wh/queue";
 import { isReplayable } from "./replayable-statuses";
 import type { LedgerEvent } from "./select-ledger-events";
 
@@ -27,7 +27,14 @@ export async function replayLedgerEvent(
 ): Promise<EventResult> {
   if (row.status === "deferred") return { outcome: "deferred" };
   if (!isReplayable(row.status)) return { outcome: "already-settled" };
-  const job = jobFromLedgerRow(row);
+  return replayJob(queue, jobFromLedgerRow(row), execute);
+}
+
+/**
+ * Replays one job of a delivery the ledger has not settled (`execute`), or only plans it: the
+ * ledger rows' path above, and reconciliation's deliveries the ledger never saw.
+ */
+export async function replayJob(queue: ReplayWebhookJobOptions, job: WebhookJob, execute: boolean): Promise<EventResult> {
   if (execute) return replayWebhookJob(queue, job);
   const plan = await planWebhookReplay(queue.queues, job, queue.signingKeys);
   switch (plan.action) {

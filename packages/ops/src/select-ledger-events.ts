@@ -75,6 +75,11 @@ export function findLedgerEvents(prisma: PrismaClient, selection: { eventId: str
   });
 }
 
+/** The ledger rows of some delivery ids of one provider (a page of a provider's listing, for reconciliation). */
+export function findLedgerEventsByIds(prisma: PrismaClient, provider: WebhookProvider, eventIds: readonly string[]): Promise<LedgerEvent[]> {
+  return prisma.webhookEvent.findMany({ where: { provider, eventId: { in: [...eventIds] } }, select: LEDGER_EVENT_FIELDS });
+}
+
 /** How many rows the filter selects now (capped by `limit`), for progress and previews. */
 export async function countLedgerEvents(prisma: PrismaClient, filter: LimitedFilter): Promise<number> {
   const count = await prisma.webhookEvent.count({ where: await ledgerEventWhere(prisma, filter) });

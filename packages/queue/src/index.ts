@@ -27,4 +27,4 @@ export {
 export { retryPolicyEnvFields, retryPolicyFromEnv } from "./retry-policy-env";
 export { jobFromLedgerRow, StoredPayloadError, type LedgerRowJobFields } from "./ledger-row-job";
 export { isReplayJobId, planWebhookReplay, replayJobId, replayWebhookJob, type ReplayWebhookJobOptions } from "./replay-webhook-job";
-export { createMaintenanceQueue, DEFAULT_DEFERRED_SWEEP_PATTERN, DEFAULT_LEDGER_CLEANUP_PATTERN, DEFAULT_USAGE_RESET_PATTERN, MAINTENANCE_JOB_OPTIONS, MAINTENANCE_JOBS, MAINTENANCE_QUEUE_NAME, scheduledTimeOf, upsertMaintenanceSchedulers } from "./maintenance-queue";
+export { createMaintenanceQueue, DEFAULT_DEFERRED_SWEEP_PATTERN, DEFAULT_LEDGER_CLEANUP_PATTERN, DEFAULT_STRIPE_RECONCILE_PATTERN, DEFAULT_USAGE_RESET_PATTERN, MAINTENANCE_JOB_OPTIONS, MAINTENANCE_JOBS, MAINTENANCE_QUEUE_NAME, scheduledTimeOf, upsertMaintenanceSchedulers } from "./maintenance-queue";

@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 
 /**
  * The queue of the system's own periodic work (the monthly usage reset, the ledger cleanup, the
- * sweep of deferred events), kept
+ * sweep of deferred events, the Stripe reconciliation), kept
  * apart from the webhook queues so neither can delay the other. Its jobs come from BullMQ job
  * schedulers: every worker upserts them at start (idempotent: one scheduler per id, whoever
  * upserts), and Bull Board lists them.
@@ -15,6 +15,8 @@ export const MAINTENANCE_JOBS = {
   usageMonthlyReset: "usage-monthly-reset",
   ledgerCleanup: "ledger-cleanup",
   deferredEventsSweep: "deferred-events-sweep",
+  /** Only where STRIPE_API_KEY is set: Stripe's recent events compared with the ledger. */
+  stripeReconcile: "stripe-reconcile",
 } as const;
 export type MaintenanceJobName = (typeof MAINTENANCE_JOBS)[keyof typeof MAINTENANCE_JOBS];
 
@@ -23,6 +25,8 @@ export const DEFAULT_USAGE_RESET_PATTERN = "0 0 1 * *";
 export const DEFAULT_LEDGER_CLEANUP_PATTERN = "30 3 * * *";
 /** Every 15 minutes: the safety net of deferred events (they normally re-run the moment they can). */
 export const DEFAULT_DEFERRED_SWEEP_PATTERN = "*/15 * * * *";
+/** Every day at 04:15, after the ledger cleanup. */
+export const DEFAULT_STRIPE_RECONCILE_PATTERN = "15 4 * * *";
 
 /**
  * Every job is idempotent, so retrying is always safe: up to ~2 h of backoff covers a Postgres
@@ -39,6 +43,8 @@ export interface MaintenanceSchedule {
   usageResetPattern: string;
   ledgerCleanupPattern: string;
   deferredSweepPattern: string;
+  /** Undefined: no Stripe reconciliation, and a scheduler left from an earlier start is removed. */
+  stripeReconcilePattern?: string;
 }
 
 export function createMaintenanceQueue(connection: Redis, prefix: string): Queue {
@@ -58,6 +64,9 @@ export async function upsertMaintenanceSchedulers(queue: Queue, schedule: Mainte
   for (const [name, pattern] of schedulers) {
     await queue.upsertJobScheduler(name, { pattern, tz: "UTC" }, { name, data: {}, opts: MAINTENANCE_JOB_OPTIONS });
   }
+  const reconcile = MAINTENANCE_JOBS.stripeReconcile;
+  if (schedule.stripeReconcilePattern === undefined) await queue.removeJobScheduler(reconcile);
+  else await queue.upsertJobScheduler(reconcile, { pattern: schedule.stripeReconcilePattern, tz: "UTC" }, { name: reconcile, data: {}, opts: MAINTENANCE_JOB_OPTIONS });
 }
 
 /**

@@ -29,3 +29,6 @@ export { APP_LOG_DIR_VARIABLE, AppProcess, type AppName } from "./app-process";
 export { checkAppLogsForPersonalData, createAppLogDir, findPersonalDataInAppLogs } from "./app-logs";
 export { PostgresServerProcess, type PostgresServerOptions } from "./postgres-server-process";
 export { deleteQueueKeys } from "./delete-queue-keys";
+export { startFakeApiServer, type FakeApiHandler, type FakeApiServer } from "./fake-api-server";
+export { startFakeStripeApi, type FakeStripeApi } from "./fake-stripe-api";
+export { clerkApiUser, startFakeClerkApi, type FakeClerkApi } from "./fake-clerk-api";

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { WEBHOOK_PROVIDERS, type WebhookProvider } from "@wh/queue";
 import { z } from "zod";
 import { REPLAYABLE_STATUSES, type ReplayableStatus } from "@wh/ops";
+import { timeArg } from "../time-arg";
 
 /** One delivery by its provider id, any ledger status. */
 export interface EventSelection {
@@ -49,13 +50,6 @@ const OPTIONS = {
 } as const;
 
 const FILTER_ONLY_FLAGS = ["status", "type", "since", "until", "limit"] as const;
-
-/** A calendar date (midnight UTC) or a date-time with an explicit zone; never a local time. */
-const timeArg = z
-  .union([z.iso.date(), z.iso.datetime({ offset: true })], {
-    error: "must be a date (2026-11-01, midnight UTC) or a date-time with a zone (2026-11-01T12:00:00Z)",
-  })
-  .transform((value) => new Date(value));
 
 const argsSchema = z
   .object({

@@ -42,3 +42,8 @@ export function pipelinedHandlerFor(provider: WebhookProvider, type: string): Pi
 export function handlerFor(provider: WebhookProvider, type: string): EventHandler | undefined {
   return HANDLERS[provider][type];
 }
+
+/** Every event type the workers apply for a provider (the Stripe reconciliation lists only these). */
+export function handledEventTypes(provider: WebhookProvider): string[] {
+  return [...Object.keys(HANDLERS[provider]), ...Object.keys(PIPELINED_HANDLERS[provider])];
+}

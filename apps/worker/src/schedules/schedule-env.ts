@@ -1,5 +1,6 @@
 import { positiveInt } from "@wh/core";
-import { DEFAULT_DEFERRED_SWEEP_PATTERN, DEFAULT_LEDGER_CLEANUP_PATTERN, DEFAULT_USAGE_RESET_PATTERN } from "@wh/queue";
+import { STRIPE_EVENT_RETENTION_DAYS } from "@wh/ops";
+import { DEFAULT_DEFERRED_SWEEP_PATTERN, DEFAULT_LEDGER_CLEANUP_PATTERN, DEFAULT_STRIPE_RECONCILE_PATTERN, DEFAULT_USAGE_RESET_PATTERN } from "@wh/queue";
 import { z } from "zod";
 import { MIN_RETENTION_DAYS } from "./delete-settled-webhook-events";
 
@@ -37,4 +38,20 @@ export const scheduleEnvFields = {
     .int()
     .min(MIN_DEFERRED_HORIZON_HOURS, `must be at least ${MIN_DEFERRED_HORIZON_HOURS}: Stripe retries for up to 3 days`)
     .default(MIN_DEFERRED_HORIZON_HOURS),
+  /**
+   * Enables the daily Stripe reconciliation (unset: no scheduler). A restricted key with read
+   * access to events suffices. A secret: never logged.
+   */
+  STRIPE_API_KEY: z.string().trim().min(1).optional(),
+  /** Stripe's API; only tests point it elsewhere (a fake server). */
+  STRIPE_API_URL: z.url({ protocol: /^https?$/ }).default("https://api.stripe.com"),
+  /** Cron (UTC) of the Stripe reconciliation. */
+  STRIPE_RECONCILE_PATTERN: cronPattern(DEFAULT_STRIPE_RECONCILE_PATTERN),
+  /** Each run compares the Stripe events created in this many hours before its scheduled time. */
+  STRIPE_RECONCILE_WINDOW_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(STRIPE_EVENT_RETENTION_DAYS * 24, `must be at most ${STRIPE_EVENT_RETENTION_DAYS * 24}: Stripe lists the events of the last ${STRIPE_EVENT_RETENTION_DAYS} days`)
+    .default(48),
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@wh/core";
 import type { PrismaClient } from "@wh/db";
+import { createStripeEventsClient } from "@wh/ops";
 import {
   createMaintenanceQueue,
   MAINTENANCE_JOB_OPTIONS,
@@ -12,6 +13,7 @@ import {
 import { Worker, type Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { WorkerEnv } from "../env";
+import { handledEventTypes } from "../handlers/handler-registry";
 import { createMaintenanceProcessor } from "./process-maintenance-job";
 import { isFinalFailure } from "../is-final-failure";
 import { onJobStalled } from "../on-job-stalled";
@@ -28,6 +30,8 @@ export interface ScheduleSettings {
   cleanupBatchSize: number;
   deferredSweepPattern: string;
   deferredHorizonHours: number;
+  /** Set when STRIPE_API_KEY is: the daily comparison of Stripe's events with the ledger. */
+  stripeReconcile?: { apiKey: string; apiUrl: string; pattern: string; windowHours: number };
   lockDurationMs: number;
   /** How often the worker looks for maintenance jobs whose worker died. */
   stalledIntervalMs: number;
@@ -54,6 +58,9 @@ export function scheduleSettingsFromEnv(env: WorkerEnv, connection: Redis): Sche
     cleanupBatchSize: env.LEDGER_CLEANUP_BATCH_SIZE,
     deferredSweepPattern: env.DEFERRED_EVENT_SWEEP_PATTERN,
     deferredHorizonHours: env.DEFERRED_EVENT_HORIZON_HOURS,
+    stripeReconcile: env.STRIPE_API_KEY
+      ? { apiKey: env.STRIPE_API_KEY, apiUrl: env.STRIPE_API_URL, pattern: env.STRIPE_RECONCILE_PATTERN, windowHours: env.STRIPE_RECONCILE_WINDOW_HOURS }
+      : undefined,
     lockDurationMs: env.LOCK_DURATION_MS,
     stalledIntervalMs: env.STALLED_INTERVAL_MS,
   };
@@ -77,8 +84,10 @@ export async function startSchedules(
     usageResetPattern: settings.usageResetPattern,
     ledgerCleanupPattern: settings.ledgerCleanupPattern,
     deferredSweepPattern: settings.deferredSweepPattern,
+    stripeReconcilePattern: settings.stripeReconcile?.pattern,
   });
 
+  const reconcile = settings.stripeReconcile;
   const processor = createMaintenanceProcessor({
     prisma: deps.prisma,
     log,
@@ -88,6 +97,11 @@ export async function startSchedules(
     metrics: deps.metrics,
     replay: deps.replay,
     deferredHorizonHours: settings.deferredHorizonHours,
+    stripeReconcile: reconcile && {
+      stripe: createStripeEventsClient({ apiKey: reconcile.apiKey, apiUrl: reconcile.apiUrl }),
+      windowHours: reconcile.windowHours,
+      types: handledEventTypes("stripe"),
+    },
   });
   const worker = new Worker(MAINTENANCE_QUEUE_NAME, processor, {
     connection: settings.connection,
@@ -116,6 +130,7 @@ export async function startSchedules(
       usageResetPattern: settings.usageResetPattern,
       ledgerCleanupPattern: settings.ledgerCleanupPattern,
       deferredSweepPattern: settings.deferredSweepPattern,
+      stripeReconcilePattern: reconcile?.pattern ?? "off",
     },
     "job schedulers registered",
   );
