@@ -39,7 +39,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   redis.on("error", (error: Error) => {
     lastRedisError = error.message;
   });
-  const queues = createWebhookQueues(redis, config.QUEUE_PREFIX);
+  const queues = createWebhookQueues(redis, config.QUEUE_PREFIX, config.WEBHOOK_QUEUE_SHARDS);
   const abort = new AbortController();
   const onSigint = () => {
     process.stderr.write("[replay] Ctrl-C: stopping after the current delivery\n");

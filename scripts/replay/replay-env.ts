@@ -1,15 +1,16 @@
-import { databaseUrl, parseEnv, queuePrefix, redisUrl } from "@wh/core";
-import { jobSigningEnvFields, retryPolicyEnvFields } from "@wh/queue";
+import { databaseUrl, parseEnv } from "@wh/core";
+import { checkQueueEnv, jobSigningEnvFields, queueEnvFields, retryPolicyEnvFields } from "@wh/queue";
 import { z } from "zod";
 
 /** The environment of the replay CLI: the ledger, the queues, the receiver's retry policy and job signing key. */
-export const replayEnvSchema = z.object({
-  DATABASE_URL: databaseUrl,
-  REDIS_URL: redisUrl,
-  QUEUE_PREFIX: queuePrefix,
-  ...retryPolicyEnvFields,
-  ...jobSigningEnvFields,
-});
+export const replayEnvSchema = z
+  .object({
+    DATABASE_URL: databaseUrl,
+    ...queueEnvFields,
+    ...retryPolicyEnvFields,
+    ...jobSigningEnvFields,
+  })
+  .superRefine(checkQueueEnv, { when: () => true });
 
 export type ReplayEnv = z.infer<typeof replayEnvSchema>;
 

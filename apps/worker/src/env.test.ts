@@ -30,7 +30,7 @@ describe("loadWorkerEnv", () => {
 
   it("refuses a concurrency the connection pool cannot serve", () => {
     expect(() => loadWorkerEnv({ ...base, WORKER_CONCURRENCY: "8", DATABASE_POOL_MAX: "10" })).toThrow(
-      /WORKER_CONCURRENCY: two queues × 8 jobs .* DATABASE_POOL_MAX=10/,
+      /WORKER_CONCURRENCY: 2 queues × 8 jobs .* DATABASE_POOL_MAX=10/,
     );
   });
 

@@ -24,7 +24,7 @@ export { waitFor } from "./wait-for";
 export { testServers, uniqueQueuePrefix } from "./test-env";
 export { freePort } from "./free-port";
 export { RedisServerProcess, type RedisServerOptions } from "./redis-server-process";
+export { RedisClusterProcess, type RedisClusterOptions } from "./redis-cluster-process";
 export { APP_LOG_DIR_VARIABLE, AppProcess, type AppName } from "./app-process";
 export { checkAppLogsForPersonalData, createAppLogDir, findPersonalDataInAppLogs } from "./app-logs";
 export { PostgresServerProcess, type PostgresServerOptions } from "./postgres-server-process";
-export { deleteQueueKeys } from "./delete-queue-keys";
