@@ -119,8 +119,10 @@ it("places the shards on different masters, each holding its shard's jobs", asyn
   );
   expect(new Set(masters).size).toBe(SHARDS);
   for (const [i, shard] of shards.entries()) {
-    const keysOnMaster = await cluster.command(masters[i]!, "--scan", "--pattern", `${shard.prefix}:*`);
-    expect(keysOnMaster).toContain(`${shard.prefix}:${shard.names.stripe}:`);
+    // A delivery's job of this shard, in Redis on the shard's master and on no other.
+    const [job] = await queues.shards[i]!.stripe.getCompleted(0, 0);
+    expect(job?.id).toMatch(/^stripe_evt_/);
+    expect(await cluster.command(masters[i]!, "EXISTS", `${shard.prefix}:${shard.names.stripe}:${job!.id!}`)).toBe("1");
     for (const other of cluster.ports.filter((port) => port !== masters[i])) {
       expect(await cluster.command(other, "--scan", "--pattern", `${shard.prefix}:*`)).toBe("");
     }
