@@ -136,3 +136,17 @@ it("deletes every shard's keys from every master", async () => {
   const tag = prefix.slice(1, -1);
   for (const port of cluster.ports) expect(await cluster.command(port, "--scan", "--pattern", `{${tag}*`)).toBe("");
 });
+
+it("stops the receiver at start when one master may evict keys, naming that master", async () => {
+  const evicting = cluster.ports[2]!;
+  expect(await cluster.command(evicting, "CONFIG", "SET", "maxmemory-policy", "allkeys-lru")).toBe("OK");
+  const app = await AppProcess.launch("receiver", systemEnv({ REDIS_URL: cluster.url, QUEUE_PREFIX: prefix, WEBHOOK_QUEUE_SHARDS: String(SHARDS) }));
+  try {
+    expect(await app.exitCode()).toBe(1);
+    expect(app.logs()).toContain('"maxmemoryPolicy":"allkeys-lru"');
+    expect(app.logs()).toContain(`"server":"127.0.0.1:${evicting}"`);
+  } finally {
+    await app.stop();
+    await cluster.command(evicting, "CONFIG", "SET", "maxmemory-policy", "noeviction");
+  }
+});
