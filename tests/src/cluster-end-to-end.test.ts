@@ -33,10 +33,12 @@ import { systemEnv } from "./system-env";
  */
 const SHARDS = 3;
 const CUSTOMERS = 24;
+const VIEWER = "cluster-test-viewer-token-0123456789abcdef";
 
 let cluster: RedisClusterProcess;
 let receiver: AppProcess | undefined;
 let worker: AppProcess | undefined;
+let dashboard: AppProcess | undefined;
 let prisma: PrismaClient;
 let connection: RedisConnection;
 let queues: WebhookQueues;
@@ -46,14 +48,19 @@ beforeAll(async () => {
   cluster = await RedisClusterProcess.start();
   // 2 providers × 3 shards × 2 jobs at once (+1) fit a pool of 13.
   const env = systemEnv({ REDIS_URL: cluster.url, QUEUE_PREFIX: prefix, WEBHOOK_QUEUE_SHARDS: String(SHARDS), WORKER_CONCURRENCY: "2", DATABASE_POOL_MAX: "13" });
-  [receiver, worker] = await Promise.all([AppProcess.start("receiver", env), AppProcess.start("worker", env)]);
+  const dashboardEnv = { ...env, INTERNAL_API_TOKEN: "cluster-test-service-token-0123456789abcdef", DASHBOARD_VIEWER_TOKEN: VIEWER, QUEUE_METRICS_INTERVAL_MS: "300" };
+  [receiver, worker, dashboard] = await Promise.all([
+    AppProcess.start("receiver", env),
+    AppProcess.start("worker", env),
+    AppProcess.start("dashboard", dashboardEnv),
+  ]);
   prisma = createPrismaClient({ databaseUrl: testServers().databaseUrl, poolMax: 2 });
   connection = createWorkerConnection(cluster.url);
   queues = createWebhookQueues(connection, prefix, SHARDS);
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([receiver?.stop(), worker?.stop()]);
+  await Promise.all([receiver?.stop(), worker?.stop(), dashboard?.stop()]);
   if (queues) await closeWebhookQueues(queues);
   connection?.disconnect();
   await prisma?.$disconnect();
@@ -129,9 +136,22 @@ it("places the shards on different masters, each holding its shard's jobs", asyn
   }
 });
 
+it("shows every shard's queues on Bull Board and in the dashboard's queue metrics", async () => {
+  const names = webhookQueueShards(prefix, SHARDS).flatMap((shard) => [shard.names.stripe, shard.names.clerk]);
+  const board = await fetch(`${dashboard!.url}/admin/queues/api/queues`, { headers: { Authorization: `Bearer ${VIEWER}` } });
+  expect(board.status).toBe(200);
+  expect(((await board.json()) as { queues: { name: string }[] }).queues.map((queue) => queue.name).sort()).toEqual([...names, "maintenance"].sort());
+  await waitFor("completed jobs of every shard in /metrics", async () => {
+    const metrics = await (await fetch(`${dashboard!.url}/metrics`)).text();
+    return names
+      .filter((name) => name.startsWith("webhooks-stripe"))
+      .every((name) => new RegExp(`webhook_queue_jobs\\{queue="${name}",state="completed"\\} [1-9]`).test(metrics));
+  });
+});
+
 it("deletes every shard's keys from every master", async () => {
-  await Promise.all([receiver?.stop(), worker?.stop()]);
-  receiver = worker = undefined;
+  await Promise.all([receiver?.stop(), worker?.stop(), dashboard?.stop()]);
+  receiver = worker = dashboard = undefined;
   expect(await deleteQueueKeys(cluster.url, prefix, SHARDS)).toBeGreaterThan(0);
   const tag = prefix.slice(1, -1);
   for (const port of cluster.ports) expect(await cluster.command(port, "--scan", "--pattern", `{${tag}*`)).toBe("");
