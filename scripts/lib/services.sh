@@ -216,9 +216,23 @@ _wh_redis_pid_port() {
   printf '%s' "${BASH_REMATCH[1]}"
 }
 
+# A Redis Cluster URL (redis+cluster://[user:pass@]host:port,host:port[?tls=true], or
+# rediss+cluster://) is probed on its first node; any other URL as it is.
+_wh_redis_probe_url() {
+  local url=$1 scheme
+  if [[ $url =~ ^(rediss?)\+cluster://(([^@/]*)@)?([^,/?]+) ]]; then
+    scheme=${BASH_REMATCH[1]}
+    [[ $url == *"tls=true"* || $url == *"tls=1"* ]] && scheme=rediss
+    printf '%s://%s%s' "$scheme" "${BASH_REMATCH[2]}" "${BASH_REMATCH[4]}"
+  else
+    printf '%s' "$url"
+  fi
+}
+
 _wh_redis_external() {
-  local url=$REDIS_URL masked out rc=0
-  masked=$(_wh_mask_url "$url")
+  local url masked out rc=0
+  url=$(_wh_redis_probe_url "$REDIS_URL")
+  masked=$(_wh_mask_url "$REDIS_URL")
   if command -v redis-cli >/dev/null 2>&1; then
     out=$(timeout 10 redis-cli --no-auth-warning -u "$url" ping 2>&1) || rc=$?
     if (( rc != 0 )) || [[ $out != PONG ]]; then

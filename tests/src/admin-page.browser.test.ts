@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { createPrismaClient, type Prisma, type PrismaClient } from "@wh/db";
-import { AppProcess, checkoutSession, deleteQueueKeys, stripeEvent, testServers, uniqueId, waitFor } from "@wh/testkit";
+import { deleteQueueKeys } from "@wh/queue";
+import { AppProcess, checkoutSession, stripeEvent, testServers, uniqueId, waitFor } from "@wh/testkit";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { systemEnv } from "./system-env";
 

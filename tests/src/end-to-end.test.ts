@@ -1,9 +1,9 @@
 import { createPrismaClient, type PrismaClient } from "@wh/db";
+import { deleteQueueKeys } from "@wh/queue";
 import {
   AppProcess,
   checkoutSession,
   clerkUserEvent,
-  deleteQueueKeys,
   signClerk,
   signStripe,
   stripeEvent,

@@ -1,4 +1,5 @@
-import { AppProcess, deleteQueueKeys, waitFor } from "@wh/testkit";
+import { deleteQueueKeys } from "@wh/queue";
+import { AppProcess, waitFor } from "@wh/testkit";
 import { systemEnv } from "./system-env";
 
 /** WORKER_PROCESSES=2: the built worker as a supervisor of two processes, as an operator runs it. */

@@ -3,6 +3,7 @@ import { PlanValidator, PLANS } from "@wh/billing";
 import { createLogger } from "@wh/core";
 import { createPrismaClient, type PrismaClient } from "@wh/db";
 import {
+  allWebhookQueues,
   closeWebhookQueues,
   createMaintenanceQueue,
   createProducerConnection,
@@ -14,11 +15,11 @@ import {
   upsertMaintenanceSchedulers,
   webhookJobOptions,
   type WebhookQueues,
+  type RedisConnection,
 } from "@wh/queue";
 import { TEST_JOB_SIGNING_KEY, freePort, testServers, uniqueId, uniqueQueuePrefix } from "@wh/testkit";
 import type { Queue } from "bullmq";
 import type { Express } from "express";
-import type { Redis } from "ioredis";
 import request from "supertest";
 import { createDashboardApp } from "./app";
 import type { OperatorTokens } from "./auth/operator-access";
@@ -38,7 +39,7 @@ const NOW = new Date(Date.UTC(YEAR, 2, 10, 12));
 const STARTER_SEARCHES = PLANS.starter.monthlyLimits.searches;
 
 let prisma: PrismaClient;
-let redis: Redis;
+let redis: RedisConnection;
 let webhookQueues: WebhookQueues;
 let maintenanceQueue: Queue;
 let app: Express;
@@ -53,7 +54,7 @@ function dashboard(options: { client?: PrismaClient; timeoutMs?: number; operato
     operatorTokens: options.operatorTokens ?? { viewer: [VIEWER], admin: [ADMIN] },
     publicOrigin: undefined,
     trustProxy: false,
-    boardQueues: { webhooks: Object.values(webhookQueues), maintenance: maintenanceQueue },
+    boardQueues: { webhooks: allWebhookQueues(webhookQueues), maintenance: maintenanceQueue },
     metrics: createDashboardMetrics(),
     log: createLogger({ name: "dashboard-test", level: "silent" }),
     isReady: async () => {
@@ -78,7 +79,7 @@ afterAll(async () => {
   await prisma.usagePeriod.deleteMany({
     where: { periodStart: { gte: new Date(Date.UTC(YEAR, 0, 1)), lt: new Date(Date.UTC(YEAR + 1, 0, 1)) } },
   });
-  await Promise.all([...Object.values(webhookQueues), maintenanceQueue].map((queue) => queue.obliterate({ force: true })));
+  await Promise.all([...allWebhookQueues(webhookQueues), maintenanceQueue].map((queue) => queue.obliterate({ force: true })));
   await closeWebhookQueues(webhookQueues);
   await maintenanceQueue.close();
   await redis.quit();

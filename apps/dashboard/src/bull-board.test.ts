@@ -3,6 +3,7 @@ import { PlanValidator } from "@wh/billing";
 import { createLogger } from "@wh/core";
 import { createPrismaClient, type PrismaClient } from "@wh/db";
 import {
+  allWebhookQueues,
   closeWebhookQueues,
   createMaintenanceQueue,
   createProducerConnection,
@@ -16,11 +17,11 @@ import {
   WEBHOOK_QUEUE_NAMES,
   webhookJobOptions,
   type WebhookQueues,
+  type RedisConnection,
 } from "@wh/queue";
 import { TEST_JOB_SIGNING_KEY, testServers, uniqueId, uniqueQueuePrefix, waitFor } from "@wh/testkit";
 import { UnrecoverableError, Worker, type Queue } from "bullmq";
 import type { Express } from "express";
-import type { Redis } from "ioredis";
 import request from "supertest";
 import { createDashboardApp } from "./app";
 import { BULL_BOARD_PATH } from "./bull-board";
@@ -44,7 +45,7 @@ const WRITE_ROUTES = appRoutes.api.flatMap((route) =>
 );
 
 let prisma: PrismaClient;
-let redis: Redis;
+let redis: RedisConnection;
 let prefix: string;
 let webhookQueues: WebhookQueues;
 let maintenanceQueue: Queue;
@@ -71,7 +72,7 @@ beforeAll(async () => {
     operatorTokens: { viewer: [VIEWER], admin: [ADMIN] },
     publicOrigin: undefined,
     trustProxy: false,
-    boardQueues: { webhooks: Object.values(webhookQueues), maintenance: maintenanceQueue },
+    boardQueues: { webhooks: allWebhookQueues(webhookQueues), maintenance: maintenanceQueue },
     metrics: createDashboardMetrics(),
     log: createLogger({ name: "bull-board-test", level: "silent" }),
     isReady: async () => true,
@@ -79,7 +80,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([...Object.values(webhookQueues), maintenanceQueue].map((queue) => queue.obliterate({ force: true })));
+  await Promise.all([...allWebhookQueues(webhookQueues), maintenanceQueue].map((queue) => queue.obliterate({ force: true })));
   await closeWebhookQueues(webhookQueues);
   await maintenanceQueue.close();
   await redis.quit();

@@ -37,12 +37,12 @@ export function createDashboardMetrics(): DashboardMetrics {
     }),
     redisMemoryUsedBytes: new Gauge({
       name: "redis_memory_used_bytes",
-      help: "Redis used_memory (INFO memory).",
+      help: "Redis used_memory (INFO memory); on a Redis Cluster, of the master closest to its maxmemory.",
       registers: [registry],
     }),
     redisMemoryMaxBytes: new Gauge({
       name: "redis_memory_max_bytes",
-      help: "Redis maxmemory (INFO memory); 0 means no limit.",
+      help: "Redis maxmemory (INFO memory) of the same server; 0 means no limit.",
       registers: [registry],
     }),
     deferredOldestSeconds: new Gauge({

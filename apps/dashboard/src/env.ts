@@ -1,5 +1,5 @@
-import { databaseUrl, logLevel, longSecretList, parseEnv, port, positiveInt, queuePrefix, redisUrl, trustProxy } from "@wh/core";
-import { jobSigningEnvFields, retryPolicyEnvFields } from "@wh/queue";
+import { databaseUrl, logLevel, longSecretList, parseEnv, port, positiveInt, trustProxy } from "@wh/core";
+import { checkQueueEnv, jobSigningEnvFields, queueEnvFields, retryPolicyEnvFields } from "@wh/queue";
 import { z } from "zod";
 
 /** Comma-separated bearer tokens, several valid at once during rotation; each long enough to be a secret. */
@@ -29,8 +29,7 @@ const dashboardEnvSchema = z
     DATABASE_URL: databaseUrl,
     /** Postgres connections this process may hold. */
     DATABASE_POOL_MAX: positiveInt(10),
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: queuePrefix,
+    ...queueEnvFields,
     /** Bearer token(s) of the internal service API (/v1) only. */
     INTERNAL_API_TOKEN: tokenList,
     /** Token(s) of operators who may look (Bull Board read-only); unset disables the role. */
@@ -70,7 +69,8 @@ const dashboardEnvSchema = z
     // zod skips refinements once a field failed (a missing DATABASE_URL, say); a token shared by
     // two roles must be reported all the same, so this check reads whatever token lists parsed.
     { when: () => true },
-  );
+  )
+  .superRefine(checkQueueEnv, { when: () => true });
 
 export type DashboardEnv = z.infer<typeof dashboardEnvSchema>;
 

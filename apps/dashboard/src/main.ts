@@ -3,6 +3,7 @@ import { ConfigError, createLogger, errorMessage, trustProxySetting } from "@wh/
 import { boundPort, closeServer, listen, shutdownOnSignals } from "@wh/http";
 import { createPrismaClient } from "@wh/db";
 import {
+  allWebhookQueues,
   closeWebhookQueues,
   createMaintenanceQueue,
   createProducerConnection,
@@ -30,14 +31,14 @@ async function main(): Promise<void> {
   });
   const redis = createProducerConnection(env.REDIS_URL);
   redis.on("error", (error) => log.warn({ err: error.message }, "redis connection error"));
-  const webhookQueues = createWebhookQueues(redis, env.QUEUE_PREFIX);
+  const webhookQueues = createWebhookQueues(redis, env.QUEUE_PREFIX, env.WEBHOOK_QUEUE_SHARDS);
   const maintenanceQueue = createMaintenanceQueue(redis, env.QUEUE_PREFIX);
-  for (const queue of [...Object.values(webhookQueues), maintenanceQueue]) {
+  for (const queue of [...allWebhookQueues(webhookQueues), maintenanceQueue]) {
     queue.on("error", (error) => log.warn({ queue: queue.name, err: error.message }, "queue error"));
   }
 
   const sampler = startMetricsSampler(
-    { queues: [...Object.values(webhookQueues), maintenanceQueue], redis, prisma, metrics, log },
+    { queues: [...allWebhookQueues(webhookQueues), maintenanceQueue], redis, prisma, metrics, log },
     env.QUEUE_METRICS_INTERVAL_MS,
   );
 
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
     operatorTokens: { viewer: env.DASHBOARD_VIEWER_TOKEN, admin: env.DASHBOARD_ADMIN_TOKEN },
     publicOrigin: env.DASHBOARD_PUBLIC_ORIGIN,
     trustProxy: trustProxySetting(env.TRUST_PROXY),
-    boardQueues: { webhooks: Object.values(webhookQueues), maintenance: maintenanceQueue },
+    boardQueues: { webhooks: allWebhookQueues(webhookQueues), maintenance: maintenanceQueue },
     metrics,
     log,
     isReady: async () => {

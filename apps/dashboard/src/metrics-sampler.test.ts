@@ -2,6 +2,7 @@ import { PlanValidator } from "@wh/billing";
 import { createLogger } from "@wh/core";
 import { createMigratedDatabase, type MigratedDatabase } from "@wh/db";
 import {
+  allWebhookQueues,
   closeWebhookQueues,
   createMaintenanceQueue,
   createProducerConnection,
@@ -51,7 +52,7 @@ async function setUp(): Promise<Setup> {
   const prefix = uniqueQueuePrefix();
   const webhookQueues = createWebhookQueues(redis, prefix);
   const maintenanceQueue = createMaintenanceQueue(redis, prefix);
-  const queues: Queue[] = [...Object.values(webhookQueues), maintenanceQueue];
+  const queues: Queue[] = [...allWebhookQueues(webhookQueues), maintenanceQueue];
   await Promise.all(queues.map((queue) => queue.waitUntilReady()));
   const logLines: string[] = [];
   const log = createLogger({ name: "metrics-sampler-test", level: "warn", destination: { write: (line: string) => void logLines.push(line) } });

@@ -1,14 +1,13 @@
 import { errorMessage, type Logger } from "@wh/core";
 import type { PrismaClient } from "@wh/db";
-import { readRedisMemoryInfo } from "@wh/queue";
+import { readRedisMemoryInfo, redisMasters, type RedisConnection } from "@wh/queue";
 import type { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import type { DashboardMetrics } from "./dashboard-metrics";
 
 export interface MetricsSamplerDependencies {
   /** Every queue of the board: the webhook queues and the maintenance queue. */
   queues: readonly Queue[];
-  redis: Redis;
+  redis: RedisConnection;
   prisma: PrismaClient;
   metrics: DashboardMetrics;
   log: Logger;
@@ -97,11 +96,17 @@ async function sampleQueues({ queues, metrics }: MetricsSamplerDependencies): Pr
   }
 }
 
+/** On a Redis Cluster, the master closest to full (a full master refuses its queues' writes whatever the others hold). */
 async function sampleRedisMemory({ redis, metrics }: MetricsSamplerDependencies): Promise<void> {
-  const { usedBytes, maxBytes } = await readRedisMemoryInfo(redis);
-  if (usedBytes === undefined || maxBytes === undefined) throw new Error("INFO memory reports no used_memory or maxmemory");
-  metrics.redisMemoryUsedBytes.set(usedBytes);
-  metrics.redisMemoryMaxBytes.set(maxBytes);
+  const masters = await Promise.all(redisMasters(redis).map((server) => readRedisMemoryInfo(server)));
+  const readings = masters.map(({ usedBytes, maxBytes }) => {
+    if (usedBytes === undefined || maxBytes === undefined) throw new Error("INFO memory reports no used_memory or maxmemory");
+    return { usedBytes, maxBytes, fill: maxBytes > 0 ? usedBytes / maxBytes : 0 };
+  });
+  const [fullest] = readings.sort((a, b) => b.fill - a.fill || b.usedBytes - a.usedBytes);
+  if (fullest === undefined) throw new Error("no redis master to read INFO memory from");
+  metrics.redisMemoryUsedBytes.set(fullest.usedBytes);
+  metrics.redisMemoryMaxBytes.set(fullest.maxBytes);
 }
 
 /** One index range scan (`webhook_events (status, received_at)`), timed by Postgres's clock. */

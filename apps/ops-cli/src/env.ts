@@ -1,18 +1,17 @@
-import { databaseUrl, parseEnv, queuePrefix, redisUrl, secretList } from "@wh/core";
-import { jobSigningEnvFields, retryPolicyEnvFields, type WebhookProvider } from "@wh/queue";
+import { databaseUrl, parseEnv, secretList } from "@wh/core";
+import { checkQueueEnv, jobSigningEnvFields, queueEnvFields, retryPolicyEnvFields, type WebhookProvider } from "@wh/queue";
 import { z } from "zod";
 
 /** The ledger, the queues, the receiver's retry policy and job signing key: what replay and reconcile write with. */
 const queueWriterFields = {
   DATABASE_URL: databaseUrl,
-  REDIS_URL: redisUrl,
-  QUEUE_PREFIX: queuePrefix,
+  ...queueEnvFields,
   ...retryPolicyEnvFields,
   ...jobSigningEnvFields,
 };
 
 /** `ops-cli replay`. */
-export const replayEnvSchema = z.object(queueWriterFields);
+export const replayEnvSchema = z.object(queueWriterFields).superRefine(checkQueueEnv, { when: () => true });
 
 export type ReplayEnv = z.infer<typeof replayEnvSchema>;
 
@@ -52,16 +51,20 @@ const providerApiUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).def
  * `ops-cli reconcile clerk`: the Clerk secret key. The API URLs change only for tests.
  */
 const reconcileEnvSchemas = {
-  stripe: z.object({
-    ...queueWriterFields,
-    STRIPE_API_KEY: z.string().trim().min(1),
-    STRIPE_API_URL: providerApiUrl("https://api.stripe.com"),
-  }),
-  clerk: z.object({
-    ...queueWriterFields,
-    CLERK_SECRET_KEY: z.string().trim().min(1),
-    CLERK_API_URL: providerApiUrl("https://api.clerk.com"),
-  }),
+  stripe: z
+    .object({
+      ...queueWriterFields,
+      STRIPE_API_KEY: z.string().trim().min(1),
+      STRIPE_API_URL: providerApiUrl("https://api.stripe.com"),
+    })
+    .superRefine(checkQueueEnv, { when: () => true }),
+  clerk: z
+    .object({
+      ...queueWriterFields,
+      CLERK_SECRET_KEY: z.string().trim().min(1),
+      CLERK_API_URL: providerApiUrl("https://api.clerk.com"),
+    })
+    .superRefine(checkQueueEnv, { when: () => true }),
 };
 
 export type StripeReconcileEnv = z.infer<typeof reconcileEnvSchemas.stripe>;

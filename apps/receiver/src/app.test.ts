@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import { createLogger } from "@wh/core";
 import { listen } from "@wh/http";
 import {
+  allWebhookQueues,
   closeWebhookQueues,
   createProducerConnection,
   createWebhookQueues,
@@ -57,8 +58,8 @@ async function startReceiver(redisUrl: string, log = createLogger({ name: "recei
   const connection = createProducerConnection(redisUrl);
   connection.on("error", () => undefined);
   const queues = createWebhookQueues(connection, uniqueQueuePrefix());
-  for (const queue of Object.values(queues)) queue.on("error", () => undefined);
-  await Promise.all(Object.values(queues).map((queue) => queue.waitUntilReady()));
+  for (const queue of allWebhookQueues(queues)) queue.on("error", () => undefined);
+  await Promise.all(allWebhookQueues(queues).map((queue) => queue.waitUntilReady()));
   const producer = new WebhookProducer({
     queues,
     jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY),
@@ -84,7 +85,7 @@ async function startReceiver(redisUrl: string, log = createLogger({ name: "recei
     close: async () => {
       await Promise.all([server, ops].map((listener) => new Promise((resolve) => listener.close(resolve))));
       if (connection.status === "ready") {
-        await Promise.all(Object.values(queues).map((queue) => queue.obliterate({ force: true })));
+        await Promise.all(allWebhookQueues(queues).map((queue) => queue.obliterate({ force: true })));
       }
       await closeWebhookQueues(queues);
       connection.disconnect();

@@ -4,12 +4,10 @@ import {
   parseEnv,
   port,
   positiveInt,
-  queuePrefix,
-  redisUrl,
   secretList,
   trustProxy,
 } from "@wh/core";
-import { jobSigningEnvFields, retryPolicyEnvFields } from "@wh/queue";
+import { checkQueueEnv, jobSigningEnvFields, queueEnvFields, retryPolicyEnvFields } from "@wh/queue";
 import { z } from "zod";
 
 const receiverEnvSchema = z.object({
@@ -20,8 +18,7 @@ const receiverEnvSchema = z.object({
   RECEIVER_OPS_PORT: port(3003),
   /** Loopback by default; in a container, the container network (not published). */
   RECEIVER_OPS_HOST: z.string().default("127.0.0.1"),
-  REDIS_URL: redisUrl,
-  QUEUE_PREFIX: queuePrefix,
+  ...queueEnvFields,
   STRIPE_WEBHOOK_SECRET: secretList("whsec_"),
   CLERK_WEBHOOK_SECRET: secretList("whsec_"),
   /** Upper bound for Redis to confirm a job; providers get 503 and retry past it. */
@@ -32,7 +29,7 @@ const receiverEnvSchema = z.object({
   LOG_PRETTY: booleanFlag(false),
   ...retryPolicyEnvFields,
   ...jobSigningEnvFields,
-});
+}).superRefine(checkQueueEnv, { when: () => true });
 
 export type ReceiverEnv = z.infer<typeof receiverEnvSchema>;
 

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const redis = createProducerConnection(env.REDIS_URL);
   redis.on("error", (error) => log.warn({ err: error.message }, "redis connection error"));
   exitUnlessNoEviction(redis, log);
-  const queues = createWebhookQueues(redis, env.QUEUE_PREFIX);
+  const queues = createWebhookQueues(redis, env.QUEUE_PREFIX, env.WEBHOOK_QUEUE_SHARDS);
   const producer = new WebhookProducer({
     queues,
     jobOptions: webhookJobOptions(retryPolicyFromEnv(env)),

@@ -30,7 +30,18 @@ describe("loadWorkerEnv", () => {
 
   it("refuses a concurrency the connection pool cannot serve", () => {
     expect(() => loadWorkerEnv({ ...base, WORKER_CONCURRENCY: "8", DATABASE_POOL_MAX: "10" })).toThrow(
-      /WORKER_CONCURRENCY: two queues × 8 jobs .* DATABASE_POOL_MAX=10/,
+      /WORKER_CONCURRENCY: 2 queues × 8 jobs .* DATABASE_POOL_MAX=10/,
+    );
+    // Every shard is a queue per provider with its own jobs at once.
+    expect(() => loadWorkerEnv({ ...base, WEBHOOK_QUEUE_SHARDS: "3", WORKER_CONCURRENCY: "4", DATABASE_POOL_MAX: "20" })).toThrow(
+      /WORKER_CONCURRENCY: 6 queues × 4 jobs .* DATABASE_POOL_MAX=20/,
+    );
+    expect(loadWorkerEnv({ ...base, WEBHOOK_QUEUE_SHARDS: "3", WORKER_CONCURRENCY: "4", DATABASE_POOL_MAX: "25" }).WEBHOOK_QUEUE_SHARDS).toBe(3);
+  });
+
+  it("refuses a queue prefix without a hash tag on a Redis Cluster", () => {
+    expect(() => loadWorkerEnv({ ...base, REDIS_URL: "redis+cluster://127.0.0.1:7001", QUEUE_PREFIX: "wh" })).toThrow(
+      /QUEUE_PREFIX: must contain a non-empty \{…\} hash tag/,
     );
   });
 

@@ -5,26 +5,23 @@ import {
   parseEnv,
   port,
   positiveInt,
-  queuePrefix,
-  redisUrl,
 } from "@wh/core";
-import { jobSigningEnvFields, retryPolicyEnvFields } from "@wh/queue";
+import { checkQueueEnv, jobSigningEnvFields, queueEnvFields, retryPolicyEnvFields } from "@wh/queue";
 import { z } from "zod";
 import { scheduleEnvFields } from "./schedules/schedule-env";
 
 const workerEnvSchema = z
   .object({
-    REDIS_URL: redisUrl,
+    ...queueEnvFields,
     DATABASE_URL: databaseUrl,
     /** Postgres connections this process may hold. */
     DATABASE_POOL_MAX: positiveInt(10),
-    QUEUE_PREFIX: queuePrefix,
     /**
      * Worker processes under one supervisor (node:cluster); 1 runs a single process without one.
      * Each process holds its own pool of DATABASE_POOL_MAX connections.
      */
     WORKER_PROCESSES: positiveInt(1),
-    /** Jobs processed at once per provider queue. Both queues together must fit in the pool. */
+    /** Jobs processed at once per queue (per provider and shard). All queues together must fit in the pool. */
     WORKER_CONCURRENCY: positiveInt(4),
     /** One attempt may take this long; enforced in Postgres (statement_timeout, tx timeout). */
     JOB_TIMEOUT_MS: positiveInt(10_000),
@@ -56,12 +53,13 @@ const workerEnvSchema = z
     ...retryPolicyEnvFields,
   })
   .superRefine((env, ctx) => {
-    if (env.WORKER_CONCURRENCY * 2 + 1 > env.DATABASE_POOL_MAX) {
+    const queues = 2 * env.WEBHOOK_QUEUE_SHARDS;
+    if (env.WORKER_CONCURRENCY * queues + 1 > env.DATABASE_POOL_MAX) {
       ctx.addIssue({
         code: "custom",
         path: ["WORKER_CONCURRENCY"],
         message:
-          `two queues × ${env.WORKER_CONCURRENCY} jobs (+1 for bookkeeping) need more connections than ` +
+          `${queues} queues × ${env.WORKER_CONCURRENCY} jobs (+1 for bookkeeping) need more connections than ` +
           `DATABASE_POOL_MAX=${env.DATABASE_POOL_MAX}; lower the concurrency or raise the pool`,
       });
     }
@@ -80,6 +78,7 @@ const workerEnvSchema = z
       });
     }
   })
+  .superRefine(checkQueueEnv, { when: () => true })
   .transform((env) => ({ ...env, STRIPE_LIVEMODE: env.STRIPE_LIVEMODE ?? false }));
 
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;

@@ -46,7 +46,7 @@ export async function runWorkerProcess(env: WorkerEnv, log: Logger): Promise<voi
   const producerRedis = createProducerConnection(env.REDIS_URL);
   producerRedis.on("error", (error) => log.warn({ err: error.message }, "redis producer connection error"));
   const replay = {
-    queues: createWebhookQueues(producerRedis, env.QUEUE_PREFIX),
+    queues: createWebhookQueues(producerRedis, env.QUEUE_PREFIX, env.WEBHOOK_QUEUE_SHARDS),
     jobOptions: webhookJobOptions(retryPolicyFromEnv(env)),
     signingKeys: env.JOB_SIGNING_KEY,
   };
@@ -54,6 +54,7 @@ export async function runWorkerProcess(env: WorkerEnv, log: Logger): Promise<voi
     {
       connection: redis,
       queuePrefix: env.QUEUE_PREFIX,
+      queueShards: env.WEBHOOK_QUEUE_SHARDS,
       concurrency: env.WORKER_CONCURRENCY,
       jobTimeoutMs: env.JOB_TIMEOUT_MS,
       lockDurationMs: env.LOCK_DURATION_MS,

@@ -1,8 +1,7 @@
 import type { Logger } from "@wh/core";
 import type { PrismaClient } from "@wh/db";
-import { WEBHOOK_PROVIDERS, WEBHOOK_QUEUE_NAMES, type JobSigningKeys, type ReplayWebhookJobOptions, type WebhookJob } from "@wh/queue";
+import { WEBHOOK_PROVIDERS, webhookQueueShards, type JobSigningKeys, type ReplayWebhookJobOptions, type WebhookJob, type RedisConnection } from "@wh/queue";
 import { Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type { ApplyResult } from "./apply-webhook-event";
 import { onJobCompleted } from "./on-job-completed";
 import { onJobFailed } from "./on-job-failed";
@@ -13,8 +12,11 @@ import type { WorkerMetrics } from "./worker-metrics";
 
 export interface WebhookWorkerSettings {
   /** Shared by both workers (BullMQ duplicates it for its blocking reads); maxRetriesPerRequest null. */
-  connection: Redis;
+  connection: RedisConnection;
   queuePrefix: string;
+  /** WEBHOOK_QUEUE_SHARDS: each provider's queue is this many queues, each with its own Worker. */
+  queueShards: number;
+  /** Jobs at once per queue (per shard and provider). */
   concurrency: number;
   jobTimeoutMs: number;
   lockDurationMs: number;
@@ -27,7 +29,7 @@ export interface WebhookWorkerSettings {
   signingKeys: JobSigningKeys;
 }
 
-/** The one place that registers BullMQ workers: one per provider queue. */
+/** The one place that registers BullMQ workers: one per provider queue of every shard. */
 export function startWebhookWorkers(
   settings: WebhookWorkerSettings,
   deps: {
@@ -46,15 +48,18 @@ export function startWebhookWorkers(
   });
   const failed = onJobFailed({ ...deps, signingKeys: settings.signingKeys });
   const completed = onJobCompleted(deps);
-  return WEBHOOK_PROVIDERS.map((provider) => {
+  const queues = webhookQueueShards(settings.queuePrefix, settings.queueShards).flatMap(({ prefix, names }) =>
+    WEBHOOK_PROVIDERS.map((provider) => ({ provider, prefix, name: names[provider] })),
+  );
+  return queues.map(({ provider, prefix, name }) => {
     const guarded = pauseOnDatabaseOutage(processor, {
       worker: () => worker,
       pauseMs: settings.databaseOutagePauseMs,
       log: deps.log,
     });
-    const worker: Worker<WebhookJob, ApplyResult> = new Worker<WebhookJob, ApplyResult>(WEBHOOK_QUEUE_NAMES[provider], guarded, {
+    const worker: Worker<WebhookJob, ApplyResult> = new Worker<WebhookJob, ApplyResult>(name, guarded, {
       connection: settings.connection,
-      prefix: settings.queuePrefix,
+      prefix,
       concurrency: settings.concurrency,
       lockDuration: settings.lockDurationMs,
       stalledInterval: settings.stalledIntervalMs,

@@ -1,6 +1,7 @@
 import { createLogger } from "@wh/core";
 import { createPrismaClient, type PrismaClient } from "@wh/db";
 import {
+  allWebhookQueues,
   createWebhookQueues,
   createWorkerConnection,
   replayJobId,
@@ -229,7 +230,7 @@ describe("webhook_jobs_stalled_total", () => {
       expect(text).not.toContain(`queue="${WEBHOOK_QUEUE_NAMES.clerk}"`);
     } finally {
       await system?.close();
-      await Promise.all(Object.values(queues).map((queue) => queue.obliterate({ force: true }).then(() => queue.close())));
+      await Promise.all(allWebhookQueues(queues).map((queue) => queue.obliterate({ force: true }).then(() => queue.close())));
       connection.disconnect();
     }
   });

@@ -1,4 +1,4 @@
-import { createProducerConnection, createWebhookQueues } from "@wh/queue";
+import { allWebhookQueues, createProducerConnection, createWebhookQueues } from "@wh/queue";
 import { loadBareReceiverEnv } from "./bare-env";
 import { createBareReceiver } from "./bare-receiver";
 
@@ -10,7 +10,7 @@ const env = loadBareReceiverEnv();
 const connection = createProducerConnection(env.REDIS_URL);
 connection.on("error", () => undefined);
 const queues = createWebhookQueues(connection, env.QUEUE_PREFIX);
-for (const queue of Object.values(queues)) queue.on("error", () => undefined);
+for (const queue of allWebhookQueues(queues)) queue.on("error", () => undefined);
 const server = createBareReceiver({
   queues,
   stripeSecret: env.STRIPE_WEBHOOK_SECRET[0]!,

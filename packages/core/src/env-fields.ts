@@ -27,7 +27,7 @@ export const logLevel = z
 
 export const redisUrl = z
   .string({ error: "is required (e.g. redis://127.0.0.1:6379)" })
-  .regex(/^rediss?:\/\//, "must start with redis:// or rediss://");
+  .regex(/^rediss?(\+cluster)?:\/\//, "must start with redis://, rediss://, redis+cluster:// or rediss+cluster://");
 
 export const databaseUrl = z
   .string({ error: "is required (e.g. postgresql://user:pass@127.0.0.1:5432/db)" })

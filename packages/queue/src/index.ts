@@ -6,11 +6,16 @@ export {
   type WebhookJob,
   type WebhookProvider,
 } from "./webhook-job";
-export { createProducerConnection, createWorkerConnection } from "./redis-connection";
+export { connectRedis, createProducerConnection, createWorkerConnection, redisMasters, type RedisConnection } from "./redis-connection";
+export { isClusterRedisUrl, parseRedisUrl, type RedisTarget } from "./redis-url";
+export { checkQueueEnv, queueEnvFields } from "./queue-env";
+export { hashTagOf, MAX_QUEUE_SHARDS, shardEntityOf, shardFor, webhookQueueShards, type WebhookQueueShard } from "./queue-shards";
+export { stripeCustomerOf } from "./stripe-customer-of";
 export { exitUnlessNoEviction } from "./redis-eviction-policy";
 export { readRedisMemoryInfo, type RedisMemoryInfo } from "./redis-memory-info";
 export { DEFAULT_RETRY_POLICY, webhookJobOptions, type RetryPolicy } from "./job-options";
-export { closeWebhookQueues, createWebhookQueues, type WebhookQueues } from "./webhook-queues";
+export { deleteQueueKeys } from "./delete-queue-keys";
+export { allWebhookQueues, closeWebhookQueues, createWebhookQueues, webhookQueueOf, type WebhookQueues, type WebhookQueueSet } from "./webhook-queues";
 export {
   QueueUnavailableError,
   WebhookProducer,

@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "./redis-connection";
 
 /**
  * The queue of the system's own periodic work (the monthly usage reset, the ledger cleanup, the
@@ -47,7 +47,7 @@ export interface MaintenanceSchedule {
   stripeReconcilePattern?: string;
 }
 
-export function createMaintenanceQueue(connection: Redis, prefix: string): Queue {
+export function createMaintenanceQueue(connection: RedisConnection, prefix: string): Queue {
   return new Queue(MAINTENANCE_QUEUE_NAME, { connection, prefix });
 }
 

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { RedisServerProcess, uniqueId } from "@wh/testkit";
 import IORedis, { type Redis } from "ioredis";
-import { createProducerConnection, createWorkerConnection } from "./redis-connection";
+import { createProducerConnection, createWorkerConnection, type RedisConnection } from "./redis-connection";
 
 /**
  * A failover as a managed Redis does it: the endpoint (here a TCP proxy) leads new connections to
@@ -53,7 +53,7 @@ let oldPrimary: RedisServerProcess;
 let newPrimary: RedisServerProcess;
 let endpoint: FailoverEndpoint;
 const admins: Redis[] = [];
-const clients: Redis[] = [];
+const clients: RedisConnection[] = [];
 
 beforeEach(async () => {
   [oldPrimary, newPrimary] = await Promise.all([RedisServerProcess.start(), RedisServerProcess.start()]);

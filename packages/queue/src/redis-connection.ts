@@ -1,4 +1,8 @@
-import IORedis, { type Redis } from "ioredis";
+import IORedis, { Cluster, type ClusterOptions, type Redis, type RedisOptions } from "ioredis";
+import { parseRedisUrl } from "./redis-url";
+
+/** BullMQ's connection: one Redis server, or a Redis Cluster (`REDIS_URL=redis+cluster://…`). */
+export type RedisConnection = Redis | Cluster;
 
 /**
  * A producer connection fails fast: no offline queue, one retry per command, short connect
@@ -7,8 +11,8 @@ import IORedis, { type Redis } from "ioredis";
  * socket write (while a batch is out, the next one gathers), so under load the receiver makes a
  * fraction of a syscall per delivery (docs/decisions/receiver-hot-path.md).
  */
-export function createProducerConnection(url: string): Redis {
-  return new IORedis(url, {
+export function createProducerConnection(url: string): RedisConnection {
+  return connectRedis(url, {
     enableAutoPipelining: true,
     // After a failover: reconnect, and fail this command (the provider retries after a 503).
     reconnectOnError: isReadonlyError,
@@ -20,13 +24,42 @@ export function createProducerConnection(url: string): Redis {
 }
 
 /** Workers block on Redis and must never give up on a command: BullMQ requires this. */
-export function createWorkerConnection(url: string): Redis {
-  return new IORedis(url, {
+export function createWorkerConnection(url: string): RedisConnection {
+  return connectRedis(url, {
     maxRetriesPerRequest: null,
     retryStrategy: (times) => Math.min(times * 500, 5_000),
     // After a failover: reconnect, and send the command again (2) on the new connection.
     reconnectOnError: (error) => (isReadonlyError(error) ? 2 : false),
   });
+}
+
+/**
+ * The one connection factory: `options` apply to a server, or to every node of a cluster (the
+ * cluster's own offline queue and retry strategy take the server's). Credentials and TLS come
+ * from the URL. The ready check makes `ready` mean the cluster answered `CLUSTER INFO` ok.
+ */
+export function connectRedis(url: string, options: RedisOptions): RedisConnection {
+  const target = parseRedisUrl(url);
+  if (target.kind === "server") return new IORedis(target.url, options);
+  const { retryStrategy, enableOfflineQueue, enableAutoPipelining, ...nodeOptions } = options;
+  const clusterOptions: ClusterOptions = {
+    enableReadyCheck: true,
+    ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
+    ...(enableAutoPipelining === undefined ? {} : { enableAutoPipelining }),
+    ...(retryStrategy ? { clusterRetryStrategy: (times: number) => retryStrategy(times) } : {}),
+    redisOptions: {
+      ...nodeOptions,
+      ...(target.username ? { username: target.username } : {}),
+      ...(target.password ? { password: target.password } : {}),
+      ...(target.tls ? { tls: {} } : {}),
+    },
+  };
+  return new Cluster(target.nodes, clusterOptions);
+}
+
+/** The servers that hold data: the cluster's masters, or the one server. Per-server checks and scans run on each. */
+export function redisMasters(connection: RedisConnection): Redis[] {
+  return connection instanceof Cluster ? connection.nodes("master") : [connection];
 }
 
 /**

@@ -1,5 +1,6 @@
 import { errorMessage, type Logger } from "@wh/core";
 import type { Redis } from "ioredis";
+import { redisMasters, type RedisConnection } from "./redis-connection";
 import { readRedisMemoryInfo } from "./redis-memory-info";
 
 /** The only policy under which Redis never deletes a queued job to make room. */
@@ -16,15 +17,18 @@ const EVICTION_POLICY_FIX =
  * a policy can be changed while we run, and a failover can land on a server configured
  * otherwise. Redis being down is not this check's business: the process keeps running (the
  * receiver answers 503) and checks when the connection is ready; a check that fails because the
- * connection dropped again waits for the next `ready`.
+ * connection dropped again waits for the next `ready`. On a Redis Cluster every master is checked.
  */
-export function exitUnlessNoEviction(redis: Redis, log: Logger): void {
+export function exitUnlessNoEviction(redis: RedisConnection, log: Logger): void {
   const check = () => {
-    readRedisMemoryInfo(redis).then(
+    for (const server of redisMasters(redis)) checkServer(server);
+  };
+  const checkServer = (server: Redis) => {
+    readRedisMemoryInfo(server).then(
       ({ evictionPolicy: policy }) => {
         if (policy === undefined || policy === REQUIRED_EVICTION_POLICY) return;
         log.fatal(
-          { maxmemoryPolicy: policy, fix: EVICTION_POLICY_FIX },
+          { maxmemoryPolicy: policy, server: `${server.options.host}:${server.options.port}`, fix: EVICTION_POLICY_FIX },
           "redis maxmemory-policy is not noeviction: redis could delete acknowledged jobs; stopping",
         );
         process.exit(1);

@@ -1,14 +1,13 @@
 import { clerkUserEvent, TEST_JOB_SIGNING_KEY, testServers, uniqueId, uniqueQueuePrefix, waitFor } from "@wh/testkit";
 import { UnrecoverableError, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import { DEFAULT_RETRY_POLICY, webhookJobOptions } from "./job-options";
 import { checkJobSignature, signWebhookJob } from "./job-signature";
 import { WEBHOOK_QUEUE_NAMES } from "./queue-names";
-import { createProducerConnection, createWorkerConnection } from "./redis-connection";
+import { createProducerConnection, createWorkerConnection, type RedisConnection } from "./redis-connection";
 import { isReplayJobId, planWebhookReplay, replayJobId, replayWebhookJob, type ReplayWebhookJobOptions } from "./replay-webhook-job";
 import { webhookJobId, type WebhookJob } from "./webhook-job";
 import { WebhookProducer } from "./webhook-producer";
-import { closeWebhookQueues, createWebhookQueues, type WebhookQueues } from "./webhook-queues";
+import { allWebhookQueues, closeWebhookQueues, createWebhookQueues, type WebhookQueues } from "./webhook-queues";
 
 const ALL_STATES = ["wait", "active", "delayed", "prioritized", "waiting-children", "paused", "completed", "failed"] as const;
 const KEYS = [TEST_JOB_SIGNING_KEY];
@@ -49,8 +48,8 @@ describe("replayJobId", () => {
 });
 
 describe("replayWebhookJob against Redis", () => {
-  let connection: Redis;
-  let workerConnection: Redis;
+  let connection: RedisConnection;
+  let workerConnection: RedisConnection;
   let queues: WebhookQueues;
   let options: ReplayWebhookJobOptions;
   let producer: WebhookProducer;
@@ -73,7 +72,7 @@ describe("replayWebhookJob against Redis", () => {
   });
 
   afterEach(async () => {
-    await Promise.all(Object.values(queues).map((queue) => queue.obliterate({ force: true })));
+    await Promise.all(allWebhookQueues(queues).map((queue) => queue.obliterate({ force: true })));
     await closeWebhookQueues(queues);
   });
 

@@ -3,7 +3,7 @@ import { checkJobSignature, signWebhookJob, type JobSigningKeys } from "./job-si
 import { replaceForgedJob } from "./replace-forged-job";
 import { retryFailedJob } from "./retry-failed-job";
 import { webhookJobId, type WebhookJob } from "./webhook-job";
-import type { WebhookQueues } from "./webhook-queues";
+import { webhookQueueOf, type WebhookQueues } from "./webhook-queues";
 
 /**
  * What replaying one delivery does in Redis:
@@ -91,7 +91,7 @@ export async function planWebhookReplay(queues: WebhookQueues, data: WebhookJob,
  * or add the same job id, which BullMQ keeps once.
  */
 export async function replayWebhookJob(options: ReplayWebhookJobOptions, data: WebhookJob): Promise<ReplayResult> {
-  const queue = options.queues[data.provider];
+  const queue = webhookQueueOf(options.queues, data);
   const plan = await planWebhookReplay(options.queues, data, options.signingKeys);
   switch (plan.action) {
     case "already-queued":
@@ -117,7 +117,7 @@ interface DeliveryJob {
 }
 
 async function jobsOfDelivery(queues: WebhookQueues, data: WebhookJob): Promise<DeliveryJob[]> {
-  const queue = queues[data.provider];
+  const queue = webhookQueueOf(queues, data);
   const found: DeliveryJob[] = [];
   const producerJob = await queue.getJob(webhookJobId(data.provider, data.eventId));
   if (producerJob) found.push({ job: producerJob, state: await producerJob.getState() });

@@ -14,10 +14,10 @@ import type { Redis } from "ioredis";
 import { DEFAULT_RETRY_POLICY, webhookJobOptions } from "./job-options";
 import { checkJobSignature, signWebhookJob } from "./job-signature";
 import { WEBHOOK_QUEUE_NAMES } from "./queue-names";
-import { createProducerConnection, createWorkerConnection } from "./redis-connection";
+import { createProducerConnection, createWorkerConnection, type RedisConnection } from "./redis-connection";
 import { webhookJobId, type WebhookJob, type WebhookProvider } from "./webhook-job";
 import { QueueUnavailableError, WebhookProducer, type WebhookProducerOptions } from "./webhook-producer";
-import { closeWebhookQueues, createWebhookQueues, type WebhookQueues } from "./webhook-queues";
+import { allWebhookQueues, closeWebhookQueues, createWebhookQueues, type WebhookQueues } from "./webhook-queues";
 
 const TIMEOUT_MS = 1_000;
 const ALL_STATES = ["wait", "active", "delayed", "prioritized", "waiting-children", "paused", "completed", "failed"] as const;
@@ -52,14 +52,14 @@ async function totalJobs(queues: WebhookQueues, provider: WebhookProvider): Prom
 }
 
 /** Queues on a prefix of their own; removes every key under it afterwards. */
-async function openQueues(connection: Redis): Promise<WebhookQueues> {
+async function openQueues(connection: RedisConnection): Promise<WebhookQueues> {
   const queues = createWebhookQueues(connection, uniqueQueuePrefix());
-  for (const queue of Object.values(queues)) queue.on("error", () => undefined);
+  for (const queue of allWebhookQueues(queues)) queue.on("error", () => undefined);
   return queues;
 }
 
 async function dropQueues(queues: WebhookQueues): Promise<void> {
-  await Promise.all(Object.values(queues).map((queue) => queue.obliterate({ force: true })));
+  await Promise.all(allWebhookQueues(queues).map((queue) => queue.obliterate({ force: true })));
   await closeWebhookQueues(queues);
 }
 
@@ -77,7 +77,7 @@ describe("webhookJobId", () => {
 });
 
 describe("WebhookProducer against Redis", () => {
-  let connection: Redis;
+  let connection: RedisConnection;
   let queues: WebhookQueues;
   let producer: WebhookProducer;
   let producerOptions: WebhookProducerOptions;
@@ -145,7 +145,7 @@ describe("WebhookProducer against Redis", () => {
 
   it("costs one Redis exchange (one socket write) for a new delivery and one for a duplicate", async () => {
     await producer.enqueue(stripeJob()); // connection ready and BullMQ's scripts known to Redis
-    const writes = jest.spyOn(connection.stream, "write");
+    const writes = jest.spyOn((connection as Redis).stream, "write");
     try {
       const job = stripeJob();
 
@@ -163,7 +163,7 @@ describe("WebhookProducer against Redis", () => {
 
   it("sends the deliveries of one event-loop turn in one socket write (auto-pipelining)", async () => {
     await producer.enqueue(stripeJob());
-    const writes = jest.spyOn(connection.stream, "write");
+    const writes = jest.spyOn((connection as Redis).stream, "write");
     try {
       const jobs = Array.from({ length: 10 }, () => stripeJob());
       await expect(Promise.all(jobs.map((job) => producer.enqueue(job)))).resolves.toEqual(jobs.map(() => "enqueued"));
@@ -385,7 +385,7 @@ describe("WebhookProducer against Redis", () => {
 
 describe("WebhookProducer when Redis is unreachable", () => {
   let server: RedisServerProcess;
-  let connection: Redis;
+  let connection: RedisConnection;
   let queues: WebhookQueues;
 
   beforeAll(async () => {

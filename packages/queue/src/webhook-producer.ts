@@ -4,7 +4,7 @@ import { checkJobSignature, signWebhookJob, type JobSigningKeys } from "./job-si
 import { replaceForgedJob } from "./replace-forged-job";
 import { retryFailedJob } from "./retry-failed-job";
 import { webhookJobId, type WebhookJob } from "./webhook-job";
-import type { WebhookQueues } from "./webhook-queues";
+import { webhookQueueOf, type WebhookQueues } from "./webhook-queues";
 
 /**
  * `enqueued`: new job; `duplicate`: already waiting, active or done; `retried`: was failed, runs
@@ -43,7 +43,7 @@ export class WebhookProducer {
   }
 
   private async enqueueUnbounded(data: WebhookJob, jobId: string): Promise<EnqueueOutcome> {
-    const queue = this.options.queues[data.provider];
+    const queue = webhookQueueOf(this.options.queues, data);
     const signed = signWebhookJob(data, this.options.signingKeys);
     const existing = await addUnlessPresent(queue, jobId, signed, this.options.jobOptions);
     if (existing.added) return "enqueued";

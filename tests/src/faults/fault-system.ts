@@ -1,4 +1,4 @@
-import { closeWebhookQueues, createWebhookQueues, createWorkerConnection, type WebhookQueues } from "@wh/queue";
+import { allWebhookQueues, closeWebhookQueues, createWebhookQueues, createWorkerConnection, type WebhookQueues } from "@wh/queue";
 import {
   AppProcess,
   PostgresServerProcess,
@@ -66,7 +66,7 @@ export class FaultSystem {
       const connection = createWorkerConnection(redis.url);
       connection.on("error", () => undefined);
       const queues = createWebhookQueues(connection, queuePrefix);
-      for (const queue of Object.values(queues)) queue.on("error", () => undefined);
+      for (const queue of allWebhookQueues(queues)) queue.on("error", () => undefined);
       cleanups.push(async () => {
         await closeWebhookQueues(queues);
         connection.disconnect();
@@ -138,7 +138,7 @@ export class FaultSystem {
 
   /** Job counts of both provider queues together. */
   async jobCounts(): Promise<Record<JobState, number>> {
-    const perQueue = await Promise.all(Object.values(this.queues).map((queue) => queue.getJobCounts(...JOB_STATES)));
+    const perQueue = await Promise.all(allWebhookQueues(this.queues).map((queue) => queue.getJobCounts(...JOB_STATES)));
     const total = Object.fromEntries(JOB_STATES.map((state) => [state, 0])) as Record<JobState, number>;
     for (const counts of perQueue) for (const state of JOB_STATES) total[state] += counts[state] ?? 0;
     return total;
@@ -176,7 +176,7 @@ export class FaultSystem {
    */
   async jobRuns(): Promise<{ interrupted: number; retriedAfterFailure: number; foundSettled: number }> {
     const runs = { interrupted: 0, retriedAfterFailure: 0, foundSettled: 0 };
-    for (const queue of Object.values(this.queues)) {
+    for (const queue of allWebhookQueues(this.queues)) {
       for (const job of await queue.getJobs(["completed"], 0, -1)) {
         runs.interrupted += Math.max(0, job.attemptsStarted - job.attemptsMade);
         if (job.attemptsMade > 1) runs.retriedAfterFailure++;

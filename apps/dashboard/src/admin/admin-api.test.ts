@@ -3,6 +3,7 @@ import { PlanValidator } from "@wh/billing";
 import { createLogger } from "@wh/core";
 import { createPrismaClient, type EventStatus, type Prisma, type PrismaClient } from "@wh/db";
 import {
+  allWebhookQueues,
   checkJobSignature,
   closeWebhookQueues,
   createMaintenanceQueue,
@@ -12,11 +13,11 @@ import {
   webhookJobId,
   webhookJobOptions,
   type WebhookQueues,
+  type RedisConnection,
 } from "@wh/queue";
 import { stripeEvent, subscriptionObject, TEST_JOB_SIGNING_KEY, testServers, uniqueId, uniqueQueuePrefix } from "@wh/testkit";
 import type { Queue } from "bullmq";
 import type { Express } from "express";
-import type { Redis } from "ioredis";
 import request from "supertest";
 import { createDashboardApp } from "../app";
 import { createDashboardMetrics } from "../dashboard-metrics";
@@ -27,7 +28,7 @@ const VIEWER = "test-viewer-token-0123456789abcdef-0123";
 const ADMIN = "test-admin-token-0123456789abcdef-01234";
 
 let prisma: PrismaClient;
-let redis: Redis;
+let redis: RedisConnection;
 let queues: WebhookQueues;
 let maintenance: Queue;
 let app: Express;
@@ -48,7 +49,7 @@ beforeAll(() => {
     operatorTokens: { viewer: [VIEWER], admin: [ADMIN] },
     publicOrigin: undefined,
     trustProxy: false,
-    boardQueues: { webhooks: Object.values(queues), maintenance },
+    boardQueues: { webhooks: allWebhookQueues(queues), maintenance },
     metrics: createDashboardMetrics(),
     log: createLogger({ name: "admin-api-test", level: "silent" }),
     isReady: async () => true,
@@ -58,7 +59,7 @@ beforeAll(() => {
 afterAll(async () => {
   await prisma.webhookEvent.deleteMany({ where: { eventId: { in: eventIds } } });
   await prisma.user.deleteMany({ where: { clerkUserId: { in: clerkUserIds } } });
-  await Promise.all([...Object.values(queues), maintenance].map((queue) => queue.obliterate({ force: true })));
+  await Promise.all([...allWebhookQueues(queues), maintenance].map((queue) => queue.obliterate({ force: true })));
   await closeWebhookQueues(queues);
   await maintenance.close();
   await redis.quit();

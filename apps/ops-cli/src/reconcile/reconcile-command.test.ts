@@ -1,8 +1,10 @@
 import { ConfigError } from "@wh/core";
 import {
+  allWebhookQueues,
   closeWebhookQueues,
   createProducerConnection,
   createWebhookQueues,
+  deleteQueueKeys,
   replayJobId,
   retryPolicyEnvFields,
   webhookJobId,
@@ -10,7 +12,6 @@ import {
 } from "@wh/queue";
 import {
   clerkApiUser,
-  deleteQueueKeys,
   FIXTURE_EMAIL_DOMAIN,
   startFakeClerkApi,
   startFakeStripeApi,
@@ -38,7 +39,7 @@ beforeEach(async () => {
   redis = createProducerConnection(testServers().redisUrl);
   prefix = uniqueQueuePrefix();
   queues = createWebhookQueues(redis, prefix);
-  await Promise.all(Object.values(queues).map((queue) => queue.waitUntilReady()));
+  await Promise.all(allWebhookQueues(queues).map((queue) => queue.waitUntilReady()));
   stripeApi = await startFakeStripeApi();
   clerkApi = await startFakeClerkApi();
 });

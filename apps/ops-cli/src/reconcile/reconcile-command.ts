@@ -77,7 +77,7 @@ export async function runReconcileCommand(argv: readonly string[], io: CliIo): P
   }
 }
 
-type ConnectionConfig = Pick<StripeReconcileEnv, "DATABASE_URL" | "REDIS_URL" | "QUEUE_PREFIX" | "JOB_SIGNING_KEY"> & Parameters<typeof retryPolicyFromEnv>[0];
+type ConnectionConfig = Pick<StripeReconcileEnv, "DATABASE_URL" | "REDIS_URL" | "QUEUE_PREFIX" | "WEBHOOK_QUEUE_SHARDS" | "JOB_SIGNING_KEY"> & Parameters<typeof retryPolicyFromEnv>[0];
 
 /** Opens the ledger and the queues, runs, prints the summary, closes; the exit code. */
 async function withConnections(
@@ -89,7 +89,7 @@ async function withConnections(
 ): Promise<number> {
   const prisma = createPrismaClient({ databaseUrl: config.DATABASE_URL, poolMax: 2 });
   const redis = createProducerConnection(config.REDIS_URL);
-  const queues = createWebhookQueues(redis, config.QUEUE_PREFIX);
+  const queues = createWebhookQueues(redis, config.QUEUE_PREFIX, config.WEBHOOK_QUEUE_SHARDS);
   try {
     await waitForRedis(redis);
     const summary = await run({ prisma, queue: { queues, jobOptions: webhookJobOptions(retryPolicyFromEnv(config)), signingKeys: config.JOB_SIGNING_KEY } });

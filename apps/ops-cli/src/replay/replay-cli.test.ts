@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { createPrismaClient, type PrismaClient } from "@wh/db";
 import {
+  allWebhookQueues,
   closeWebhookQueues,
   createProducerConnection,
   createWebhookQueues,
@@ -77,7 +78,7 @@ describe("ops-cli replay", () => {
 
     afterAll(async () => {
       if (job) await deleteLedgerRows(prisma, [job]);
-      await Promise.all(Object.values(queues).map((queue) => queue.obliterate({ force: true })));
+      await Promise.all(allWebhookQueues(queues).map((queue) => queue.obliterate({ force: true })));
       await closeWebhookQueues(queues);
       await connection.quit();
       await prisma.$disconnect();

@@ -34,7 +34,7 @@ export async function runReplayCommand(argv: readonly string[], io: CliIo): Prom
 
   const prisma = createPrismaClient({ databaseUrl: config.DATABASE_URL, poolMax: 2 });
   const redis = createProducerConnection(config.REDIS_URL);
-  const queues = createWebhookQueues(redis, config.QUEUE_PREFIX);
+  const queues = createWebhookQueues(redis, config.QUEUE_PREFIX, config.WEBHOOK_QUEUE_SHARDS);
   const progress = createProgress(io.stderr, "replay", PROGRESS_EVERY);
   try {
     await waitForRedis(redis);

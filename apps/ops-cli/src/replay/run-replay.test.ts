@@ -1,5 +1,6 @@
 import { createPrismaClient, type PrismaClient } from "@wh/db";
 import {
+  allWebhookQueues,
   closeWebhookQueues,
   createProducerConnection,
   createWebhookQueues,
@@ -48,7 +49,7 @@ beforeEach(() => {
 
 afterEach(async () => {
   await deleteLedgerRows(prisma, created);
-  await Promise.all(Object.values(queues).map((queue) => queue.obliterate({ force: true })));
+  await Promise.all(allWebhookQueues(queues).map((queue) => queue.obliterate({ force: true })));
   await closeWebhookQueues(queues);
 });
 

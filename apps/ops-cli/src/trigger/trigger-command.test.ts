@@ -1,9 +1,9 @@
+import { deleteQueueKeys } from "@wh/queue";
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { createPrismaClient, type PrismaClient } from "@wh/db";
 import {
   AppProcess,
-  deleteQueueKeys,
   freePort,
   TEST_CLERK_SECRET,
   TEST_JOB_SIGNING_KEY,

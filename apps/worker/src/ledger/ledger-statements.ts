@@ -1,7 +1,6 @@
 import type { Statement } from "@wh/db";
-import type { WebhookJob } from "@wh/queue";
+import { stripeCustomerOf, type WebhookJob } from "@wh/queue";
 import type { HandlerOutcome } from "../handlers/handler-types";
-import { stripeCustomerOf } from "./stripe-customer-of";
 
 /** The advisory lock that serializes every run of one delivery. */
 export const deliveryLockKey = (job: WebhookJob): string => `webhook_event:${job.provider}:${job.eventId}`;

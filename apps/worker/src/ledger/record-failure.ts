@@ -1,6 +1,5 @@
 import type { PrismaClient } from "@wh/db";
-import type { WebhookJob } from "@wh/queue";
-import { stripeCustomerOf } from "./stripe-customer-of";
+import { stripeCustomerOf, type WebhookJob } from "@wh/queue";
 
 export interface FailureRecord {
   attempts: number;

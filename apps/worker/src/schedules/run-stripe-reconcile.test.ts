@@ -9,6 +9,7 @@ import {
   MAINTENANCE_JOBS,
   webhookJobOptions,
   type RetryPolicy,
+  type RedisConnection,
 } from "@wh/queue";
 import {
   AppProcess,
@@ -23,7 +24,6 @@ import {
   type FakeStripeApi,
 } from "@wh/testkit";
 import type { Job } from "bullmq";
-import type { Redis } from "ioredis";
 import { startTestWebhookWorkers, type TestWebhookWorkers } from "../test-support/test-webhook-workers";
 import { createWorkerMetrics } from "../worker-metrics";
 import { startSchedules, type ScheduleSettings, type Schedules } from "./start-schedules";
@@ -40,7 +40,7 @@ const DAY_S = 86_400;
 
 let database: MigratedDatabase;
 let system: TestWebhookWorkers;
-let connection: Redis;
+let connection: RedisConnection;
 let stripeApi: FakeStripeApi;
 const started: Schedules[] = [];
 

@@ -13,10 +13,10 @@ import {
   webhookJobOptions,
   DEFAULT_RETRY_POLICY,
   type WebhookQueues,
+  type RedisConnection,
 } from "@wh/queue";
 import { AppProcess, TEST_JOB_SIGNING_KEY, testServers, uniqueId, uniqueQueuePrefix, waitFor } from "@wh/testkit";
 import { Queue, type Job } from "bullmq";
-import type { Redis } from "ioredis";
 import { createWorkerMetrics } from "../worker-metrics";
 import { startSchedules, type ScheduleSettings, type Schedules } from "./start-schedules";
 
@@ -24,8 +24,8 @@ import { startSchedules, type ScheduleSettings, type Schedules } from "./start-s
 
 const log = createLogger({ name: "schedules-test", level: "silent" });
 let database: MigratedDatabase;
-let connection: Redis;
-let admin: Redis;
+let connection: RedisConnection;
+let admin: RedisConnection;
 let prefix: string;
 let queue: Queue;
 let webhookQueues: WebhookQueues;

@@ -9,9 +9,9 @@ import {
   MAINTENANCE_QUEUE_NAME,
   upsertMaintenanceSchedulers,
   type ReplayWebhookJobOptions,
+  type RedisConnection,
 } from "@wh/queue";
 import { Worker, type Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import type { WorkerEnv } from "../env";
 import { handledEventTypes } from "../handlers/handler-registry";
 import { createMaintenanceProcessor } from "./process-maintenance-job";
@@ -21,7 +21,7 @@ import type { WorkerMetrics } from "../worker-metrics";
 
 export interface ScheduleSettings {
   /** maxRetriesPerRequest null, like the webhook workers' (BullMQ duplicates it for blocking reads). */
-  connection: Redis;
+  connection: RedisConnection;
   queuePrefix: string;
   usageResetPattern: string;
   usageResetTimeoutMs: number;
@@ -47,7 +47,7 @@ export interface Schedules {
   close(graceMs?: number): Promise<void>;
 }
 
-export function scheduleSettingsFromEnv(env: WorkerEnv, connection: Redis): ScheduleSettings {
+export function scheduleSettingsFromEnv(env: WorkerEnv, connection: RedisConnection): ScheduleSettings {
   return {
     connection,
     queuePrefix: env.QUEUE_PREFIX,

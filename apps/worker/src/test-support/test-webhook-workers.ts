@@ -1,6 +1,7 @@
 import type { Logger } from "@wh/core";
 import type { PrismaClient } from "@wh/db";
 import {
+  allWebhookQueues,
   closeWebhookQueues,
   createProducerConnection,
   createWebhookQueues,
@@ -10,9 +11,9 @@ import {
   type RetryPolicy,
   type WebhookJob,
   type WebhookQueues,
+  type RedisConnection,
 } from "@wh/queue";
 import type { Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import { TEST_JOB_SIGNING_KEY, testServers, uniqueQueuePrefix } from "@wh/testkit";
 import { startWebhookWorkers, type WebhookWorkerSettings } from "../start-webhook-workers";
 import type { WorkerMetrics } from "../worker-metrics";
@@ -23,7 +24,7 @@ export interface TestWebhookWorkers {
   /** One per provider queue, as startWebhookWorkers returns them. */
   workers: Worker<WebhookJob>[];
   /** The workers' Redis connection. */
-  workerRedis: Redis;
+  workerRedis: RedisConnection;
   /** Closes the workers (at once with `force`), removes the queues' keys, closes the connections. */
   close(options?: { force?: boolean }): Promise<void>;
 }
@@ -53,6 +54,7 @@ export async function startTestWebhookWorkers(options: {
     {
       connection: workerRedis,
       queuePrefix: prefix,
+      queueShards: 1,
       lockDurationMs: 30_000,
       stalledIntervalMs: 30_000,
       maxStalledCount: 1,
@@ -70,7 +72,7 @@ export async function startTestWebhookWorkers(options: {
     workerRedis,
     async close({ force = false } = {}) {
       await Promise.all(workers.map((worker) => worker.close(force)));
-      await Promise.all(Object.values(queues).map((queue) => queue.obliterate({ force: true })));
+      await Promise.all(allWebhookQueues(queues).map((queue) => queue.obliterate({ force: true })));
       await closeWebhookQueues(queues);
       producerRedis.disconnect();
       workerRedis.disconnect();

@@ -1,10 +1,12 @@
 import { createPrismaClient, type PrismaClient } from "@wh/db";
 import {
+  allWebhookQueues,
   checkJobSignature,
   closeWebhookQueues,
   createProducerConnection,
   createWebhookQueues,
   DEFAULT_RETRY_POLICY,
+  deleteQueueKeys,
   webhookJobId,
   webhookJobOptions,
   WebhookProducer,
@@ -12,7 +14,6 @@ import {
 } from "@wh/queue";
 import {
   clerkApiUser,
-  deleteQueueKeys,
   FIXTURE_EMAIL_DOMAIN,
   startFakeClerkApi,
   TEST_JOB_SIGNING_KEY,
@@ -42,7 +43,7 @@ beforeEach(async () => {
   redis = createProducerConnection(testServers().redisUrl);
   prefix = uniqueQueuePrefix();
   queues = createWebhookQueues(redis, prefix);
-  await Promise.all(Object.values(queues).map((each) => each.waitUntilReady()));
+  await Promise.all(allWebhookQueues(queues).map((each) => each.waitUntilReady()));
   producer = new WebhookProducer({ queues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY), timeoutMs: 2_000, signingKeys: [TEST_JOB_SIGNING_KEY] });
   clerkApi = await startFakeClerkApi();
 });

@@ -1,18 +1,19 @@
 import { createPrismaClient, type EventStatus, type PrismaClient } from "@wh/db";
 import {
+  allWebhookQueues,
   checkJobSignature,
   closeWebhookQueues,
   createProducerConnection,
   createWebhookQueues,
   DEFAULT_RETRY_POLICY,
+  deleteQueueKeys,
   replayJobId,
+  type ReplayWebhookJobOptions,
   webhookJobId,
   webhookJobOptions,
-  type ReplayWebhookJobOptions,
   type WebhookQueues,
 } from "@wh/queue";
 import {
-  deleteQueueKeys,
   invoiceObject,
   startFakeStripeApi,
   stripeEvent,
@@ -53,7 +54,7 @@ beforeEach(async () => {
   prefix = uniqueQueuePrefix();
   queues = createWebhookQueues(redis, prefix);
   queue = { queues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY), signingKeys: [TEST_JOB_SIGNING_KEY] };
-  await Promise.all(Object.values(queues).map((each) => each.waitUntilReady()));
+  await Promise.all(allWebhookQueues(queues).map((each) => each.waitUntilReady()));
   stripeApi = await startFakeStripeApi();
 });
 afterEach(async () => {
@@ -100,7 +101,7 @@ async function run(overrides: Partial<StripeReconcileOptions> = {}) {
 }
 
 async function jobCount(): Promise<number> {
-  const counts = await Promise.all(Object.values(queues).map((each) => each.getJobCountByTypes("waiting", "delayed", "active", "completed", "failed", "prioritized")));
+  const counts = await Promise.all(allWebhookQueues(queues).map((each) => each.getJobCountByTypes("waiting", "delayed", "active", "completed", "failed", "prioritized")));
   return counts.reduce((sum, count) => sum + count, 0);
 }
 

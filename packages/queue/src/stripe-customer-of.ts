@@ -1,4 +1,4 @@
-import type { WebhookJob } from "@wh/queue";
+import type { WebhookJob } from "./webhook-job";
 
 /**
  * The Stripe customer a delivery is about, read from its (minimized) payload: the object's
