@@ -20,11 +20,17 @@ export {
   uniqueId,
   type SubscriptionOptions,
 } from "./fixtures";
-export { waitFor } from "./wait-for";
 export { testServers, uniqueQueuePrefix } from "./test-env";
-export { freePort } from "./free-port";
-export { RedisServerProcess, type RedisServerOptions } from "./redis-server-process";
-export { APP_LOG_DIR_VARIABLE, AppProcess, type AppName } from "./app-process";
+export {
+  APP_LOG_DIR_VARIABLE,
+  freePort,
+  PostgresServerProcess,
+  RedisServerProcess,
+  waitFor,
+  type AppName,
+  type PostgresServerOptions,
+  type RedisServerOptions,
+} from "@wh/local-stack";
+export { AppProcess } from "./test-app-process";
 export { checkAppLogsForPersonalData, createAppLogDir, findPersonalDataInAppLogs } from "./app-logs";
-export { PostgresServerProcess, type PostgresServerOptions } from "./postgres-server-process";
 export { deleteQueueKeys } from "./delete-queue-keys";
