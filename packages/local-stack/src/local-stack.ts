@@ -85,7 +85,7 @@ export class LocalStack {
 /** REDIS_URL answers PING; else a ServiceError that says how to fix it. */
 export async function checkRedisUrl(url: string): Promise<string> {
   const masked = maskUrl(url);
-  const reply = await redisCommand(url, "PING", [], 10_000).catch((error: Error) => error.message);
+  const reply = await redisCommand(url, "PING", [], 10_000).catch((error: Error) => error.message.replace(/\.$/, ""));
   if (reply !== "PONG") {
     throw new ServiceError(
       `REDIS_URL is set to ${masked} but that Redis is not reachable: ${String(reply) || "no answer"}. Fix/start that server or unset REDIS_URL to use a project-local Redis.`,
@@ -100,7 +100,7 @@ export async function checkDatabaseUrl(url: string): Promise<string> {
   const masked = maskUrl(url);
   const failure = await postgresQuery(url, "SELECT 1").then(
     () => undefined,
-    (error: Error) => error.message || "no answer",
+    (error: Error) => error.message.replace(/\.$/, "") || "no answer",
   );
   if (failure !== undefined) {
     throw new ServiceError(

@@ -31,10 +31,16 @@ export async function redisCommand(url: string, command: string, args: string[] 
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  client.on("error", () => undefined);
+  let connectionError: Error | undefined;
+  client.on("error", (error: Error) => {
+    connectionError = error;
+  });
   try {
     await client.connect();
     return await client.call(command, ...args);
+  } catch (error) {
+    // "Connection is closed" hides the reason (refused, timed out, wrong password)
+    throw connectionError ?? error;
   } finally {
     client.disconnect();
   }
