@@ -30,9 +30,10 @@ install_dependencies() {
   pnpm_cmd install --frozen-lockfile --reporter=silent >&2
 }
 
-# The local servers' command line (packages/local-stack/src/cli.ts), run from source.
+# The local servers' command line (packages/local-stack/src/cli.ts), run from source; through
+# pnpm, whose PATH the build (turbo) needs.
 local_stack() {
-  "$BOOTSTRAP_ROOT/node_modules/.bin/tsx" "$BOOTSTRAP_ROOT/packages/local-stack/src/cli.ts" "$@"
+  pnpm_cmd exec tsx "$BOOTSTRAP_ROOT/packages/local-stack/src/cli.ts" "$@"
 }
 
 # Exports the NAME=value lines a local_stack command prints.
