@@ -20,6 +20,26 @@ class NoInstall extends AptInstaller {
   }
 }
 
+describe("LocalStack.status", () => {
+  it("is not running before a start, and notes the URLs that start would use instead", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), "wh-stack-"));
+    try {
+      const [redisPort, pgPort] = [await freePort(), await freePort()];
+      const status = await new LocalStack({ root, redisPort, pgPort, redisUrl: "redis://:secret@elsewhere:6379" }).status();
+      expect(status).toEqual({
+        running: false,
+        lines: [
+          `redis:    stopped   (port ${redisPort})`,
+          expect.stringMatching(/^postgres: (stopped {3}\(no cluster yet in .*\)|not installed)$/),
+          "note: REDIS_URL is set (redis://:***@elsewhere:6379); start would use it instead of the local Redis",
+        ],
+      });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("external servers (REDIS_URL, DATABASE_URL)", () => {
   it("are used as they are when they answer, without starting or locking anything", async () => {
     const root = mkdtempSync(path.join(tmpdir(), "wh-stack-"));
