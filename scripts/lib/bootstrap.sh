@@ -40,7 +40,7 @@ local_stack() {
 _export_lines() {
   local line
   while IFS= read -r line; do
-    [ -n "$line" ] && eval "export $line"
+    if [ -n "$line" ]; then eval "export $line"; fi
   done <<<"$1"
 }
 
