@@ -14,11 +14,9 @@ HELP
 fi
 # shellcheck source=scripts/lib/bootstrap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
-bootstrap
-
 # promtool (Debian's prometheus package) checks and unit-tests the alerting rules; Chromium
 # (Debian's package) is the /admin browser test's browser, driven by playwright-core.
-local_stack require promtool=prometheus chromium=chromium
+bootstrap promtool=prometheus chromium=chromium
 
 bootstrap_log "type-checking"
 pnpm_cmd exec turbo run typecheck --output-logs=errors-only --log-prefix=none

@@ -52,9 +52,10 @@ export_dev_secrets() {
 }
 
 # Dependencies, Redis and Postgres, build, migrations; exports REDIS_URL, DATABASE_URL (and WH_PG_BIN).
+# Arguments COMMAND=PACKAGE: more programs to apt-get install when missing (one apt-get update in all).
 bootstrap() {
   install_dependencies
   local lines
-  lines="$(local_stack bootstrap)"
+  lines="$(local_stack bootstrap "$@")"
   _export_lines "$lines"
 }

@@ -26,8 +26,9 @@ Commands:
   -h, --help
 
 Commands of the run, test and bench commands (scripts/lib/bootstrap.sh):
-  bootstrap            start, build, apply migrations; print REDIS_URL, DATABASE_URL, WH_PG_BIN
-  require CMD=PKG...   apt-get install PKG for each CMD that is not on PATH
+  bootstrap [CMD=PKG...]
+                       start; apt-get install PKG for each CMD not on PATH; build; apply migrations;
+                       print REDIS_URL, DATABASE_URL, WH_PG_BIN
   dev-secrets          print NAME=value for each secret or token the environment does not set
                        (development-only values; never in production)
 
@@ -49,7 +50,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const stack = () => new LocalStack({ root: ROOT, ...readStackEnv(process.env) });
+  // one installer: `apt-get update` runs at most once per command
+  const installer = new AptInstaller();
+  const stack = () => new LocalStack({ root: ROOT, ...readStackEnv(process.env) }, installer);
   switch (command) {
     case "start": {
       const urls = await stack().start();
@@ -65,14 +68,12 @@ async function main(argv: string[]): Promise<number> {
       return status.running ? 0 : 3;
     }
     case "bootstrap": {
+      const requirements = args.map(parseRequirement);
       const urls = await stack().start();
+      await installer.ensure(requirements);
       const exported = { REDIS_URL: urls.redisUrl, DATABASE_URL: urls.databaseUrl, ...(urls.pgBin ? { WH_PG_BIN: urls.pgBin } : {}) };
       await buildAndMigrate(ROOT, { ...process.env, ...exported });
       print(Object.entries(exported).map(([name, value]) => shellAssignment(name, value)));
-      return 0;
-    }
-    case "require": {
-      await new AptInstaller().ensure(args.map(parseRequirement));
       return 0;
     }
     case "dev-secrets": {
@@ -89,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
 
 function parseRequirement(argument: string): Requirement {
   const [command, aptPackage] = argument.split("=");
-  if (!command || !aptPackage) throw new ServiceError(`require: expected COMMAND=PACKAGE, got '${argument}'`);
+  if (!command || !aptPackage) throw new ServiceError(`expected COMMAND=PACKAGE, got '${argument}'`);
   return { command, aptPackage };
 }
 
