@@ -3,7 +3,7 @@
  * .data/redis-cluster/<port>) and prints its REDIS_URL; Ctrl-C / SIGTERM stops it, the data stays.
  */
 import path from "node:path";
-import { RedisClusterProcess } from "@wh/testkit";
+import { RedisClusterProcess } from "@wh/local-stack";
 
 const HELP = `Usage: pnpm exec tsx scripts/redis-cluster.ts [--help]
 

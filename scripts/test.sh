@@ -14,16 +14,9 @@ HELP
 fi
 # shellcheck source=scripts/lib/bootstrap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
-bootstrap
-
-# promtool (Debian's prometheus package) checks and unit-tests the alerting rules.
-if ! command -v promtool >/dev/null 2>&1; then
-  _wh_apt_install prometheus
-fi
-# Chromium (Debian's package) for the /admin browser test, driven by playwright-core.
-if ! command -v chromium >/dev/null 2>&1; then
-  _wh_apt_install chromium
-fi
+# promtool (Debian's prometheus package) checks and unit-tests the alerting rules; Chromium
+# (Debian's package) is the /admin browser test's browser, driven by playwright-core.
+bootstrap promtool=prometheus chromium=chromium
 
 bootstrap_log "type-checking"
 pnpm_cmd exec turbo run typecheck --output-logs=errors-only --log-prefix=none

@@ -1,5 +1,6 @@
-# Shared set-up of scripts/dev.sh and scripts/test.sh: dependencies, Redis and Postgres, build,
-# migrations. Source it, then call `bootstrap`. Idempotent: a second run reuses everything.
+# Shared set-up of scripts/dev.sh, test.sh, bench.sh, load.sh and services.sh: Node.js check and
+# dependencies here; Redis and Postgres, build and migrations in packages/local-stack (TypeScript).
+# Source it, then call `bootstrap`. Idempotent: a second run reuses everything.
 
 BOOTSTRAP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PNPM_VERSION="12.4.2"
@@ -16,18 +17,8 @@ pnpm_cmd() {
 
 bootstrap_log() { printf '[bootstrap] %s\n' "$*" >&2; }
 
-# Development defaults of the secrets and tokens (dev.sh, load.sh); never use them in production.
-export_dev_secrets() {
-  export STRIPE_WEBHOOK_SECRET="${STRIPE_WEBHOOK_SECRET:-whsec_local_development_only_stripe}"
-  export CLERK_WEBHOOK_SECRET="${CLERK_WEBHOOK_SECRET:-whsec_bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1jbGVyaw==}"
-  export INTERNAL_API_TOKEN="${INTERNAL_API_TOKEN:-local-development-only-internal-api-token}"
-  export DASHBOARD_VIEWER_TOKEN="${DASHBOARD_VIEWER_TOKEN:-local-development-only-dashboard-viewer-token}"
-  export DASHBOARD_ADMIN_TOKEN="${DASHBOARD_ADMIN_TOKEN:-local-development-only-dashboard-admin-token}"
-  export JOB_SIGNING_KEY="${JOB_SIGNING_KEY:-local-development-only-job-signing-key}"
-  bootstrap_log "secrets and tokens not set in the environment take development-only values from scripts/lib/bootstrap.sh (never in production)"
-}
-
-bootstrap() {
+# Node.js 20 or newer, then the workspace's dependencies (frozen lockfile; output on stderr).
+install_dependencies() {
   cd "$BOOTSTRAP_ROOT"
   local node_major
   node_major="$(node -p 'process.versions.node.split(".")[0]')"
@@ -35,17 +26,36 @@ bootstrap() {
     bootstrap_log "Node.js 20 or newer is required (found $(node --version))"
     return 1
   fi
-
   bootstrap_log "installing dependencies (pnpm ${PNPM_VERSION}, frozen lockfile)"
-  pnpm_cmd install --frozen-lockfile --reporter=silent
+  pnpm_cmd install --frozen-lockfile --reporter=silent >&2
+}
 
-  # shellcheck source=scripts/lib/services.sh
-  source "$BOOTSTRAP_ROOT/scripts/lib/services.sh"
-  ensure_services
+# The local servers' command line (packages/local-stack/src/cli.ts), run from source; through
+# pnpm, whose PATH the build (turbo) needs.
+local_stack() {
+  pnpm_cmd exec tsx "$BOOTSTRAP_ROOT/packages/local-stack/src/cli.ts" "$@"
+}
 
-  bootstrap_log "building packages and apps"
-  pnpm_cmd exec turbo run build --output-logs=errors-only --log-prefix=none
+# Exports the NAME=value lines a local_stack command prints.
+_export_lines() {
+  local line
+  while IFS= read -r line; do
+    if [ -n "$line" ]; then eval "export $line"; fi
+  done <<<"$1"
+}
 
-  bootstrap_log "applying migrations"
-  pnpm_cmd exec tsx scripts/migrate.ts
+# Development defaults of the secrets and tokens (dev.sh, load.sh); never use them in production.
+export_dev_secrets() {
+  local lines
+  lines="$(local_stack dev-secrets)"
+  _export_lines "$lines"
+}
+
+# Dependencies, Redis and Postgres, build, migrations; exports REDIS_URL, DATABASE_URL (and WH_PG_BIN).
+# Arguments COMMAND=PACKAGE: more programs to apt-get install when missing (one apt-get update in all).
+bootstrap() {
+  install_dependencies
+  local lines
+  lines="$(local_stack bootstrap "$@")"
+  _export_lines "$lines"
 }

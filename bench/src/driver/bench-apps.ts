@@ -1,4 +1,4 @@
-import { freePort, TEST_CLERK_SECRET, TEST_STRIPE_SECRET } from "@wh/testkit";
+import { DEV_SECRETS, freePort } from "@wh/local-stack";
 import { BenchProcess } from "./bench-process";
 
 export type Variant = "bare" | "ours";
@@ -14,7 +14,8 @@ export interface RunContext {
   cpuProfileDir?: string;
 }
 
-export const BENCH_STRIPE_SECRET = TEST_STRIPE_SECRET;
+/** The development-only secrets of scripts/dev.sh: the benchmark measures the apps as they run there. */
+export const BENCH_STRIPE_SECRET = DEV_SECRETS.STRIPE_WEBHOOK_SECRET;
 
 /**
  * The one environment every benchmarked process gets, ours and bare alike: extend it here when
@@ -28,9 +29,9 @@ export function benchEnvironment(context: RunContext): Record<string, string> {
     DATABASE_URL: context.databaseUrl,
     QUEUE_PREFIX: context.queuePrefix,
     STRIPE_WEBHOOK_SECRET: BENCH_STRIPE_SECRET,
-    CLERK_WEBHOOK_SECRET: TEST_CLERK_SECRET,
-    // the job signature key the receiver and worker may require (an unknown variable is ignored)
-    JOB_SIGNING_KEY: "bench-only-job-signing-key-0123456789abcdef0123456789abcdef",
+    CLERK_WEBHOOK_SECRET: DEV_SECRETS.CLERK_WEBHOOK_SECRET,
+    // the job signature key the receiver and worker require (an unknown variable is ignored by the bare ones)
+    JOB_SIGNING_KEY: DEV_SECRETS.JOB_SIGNING_KEY,
     // the bench sends test-mode events; production requires the mode to be stated
     STRIPE_LIVEMODE: "false",
     WORKER_CONCURRENCY: String(context.concurrency),

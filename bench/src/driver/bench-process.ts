@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import path from "node:path";
-import { waitFor } from "@wh/testkit";
+import { waitFor } from "@wh/local-stack";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 

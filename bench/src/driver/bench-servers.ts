@@ -1,5 +1,5 @@
 import { createMigratedDatabase } from "@wh/db";
-import { PostgresServerProcess, RedisServerProcess } from "@wh/testkit";
+import { PostgresServerProcess, RedisServerProcess } from "@wh/local-stack";
 import IORedis from "ioredis";
 import { Client } from "pg";
 import { parentPid } from "./process-cpu";

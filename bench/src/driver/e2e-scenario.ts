@@ -1,4 +1,4 @@
-import { waitFor } from "@wh/testkit";
+import { waitFor } from "@wh/local-stack";
 import { startReceiver, startWorker, type RunContext, type Variant } from "./bench-apps";
 import type { BenchServers } from "./bench-servers";
 import { CpuMeter } from "./cpu-meter";

@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { waitFor } from "@wh/testkit";
+import { waitFor } from "@wh/local-stack";
 import { startReceiver, startWorker, type RunContext, type Variant } from "./bench-apps";
 import type { BenchServers } from "./bench-servers";
 import { CpuMeter } from "./cpu-meter";

@@ -21,14 +21,21 @@ export {
   uniqueId,
   type SubscriptionOptions,
 } from "@wh/provider-events";
-export { waitFor } from "./wait-for";
 export { testServers, uniqueQueuePrefix } from "./test-env";
-export { freePort } from "./free-port";
-export { RedisServerProcess, type RedisServerOptions } from "./redis-server-process";
-export { RedisClusterProcess, type RedisClusterOptions } from "./redis-cluster-process";
-export { APP_LOG_DIR_VARIABLE, AppProcess, type AppName } from "./app-process";
+export {
+  APP_LOG_DIR_VARIABLE,
+  freePort,
+  PostgresServerProcess,
+  RedisClusterProcess,
+  RedisServerProcess,
+  waitFor,
+  type AppName,
+  type PostgresServerOptions,
+  type RedisClusterOptions,
+  type RedisServerOptions,
+} from "@wh/local-stack";
+export { AppProcess } from "./test-app-process";
 export { checkAppLogsForPersonalData, createAppLogDir, findPersonalDataInAppLogs } from "./app-logs";
-export { PostgresServerProcess, type PostgresServerOptions } from "./postgres-server-process";
 export { startFakeApiServer, type FakeApiHandler, type FakeApiServer } from "./fake-api-server";
 export { startFakeStripeApi, type FakeStripeApi } from "./fake-stripe-api";
 export { clerkApiUser, startFakeClerkApi, type FakeClerkApi } from "./fake-clerk-api";

@@ -3,7 +3,6 @@ import { createWriteStream, mkdtempSync, type WriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "./free-port";
-import { TEST_JOB_SIGNING_KEY } from "./test-secrets";
 import { waitFor } from "./wait-for";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -27,14 +26,15 @@ export type AppName = "receiver" | "worker" | "dashboard";
 /**
  * A built app (apps/<name>/dist/main.js) as a real child process on free loopback ports, for
  * end-to-end and fault tests. The full log goes to a file (`logFile`); the last lines are also
- * kept in memory for assertions and error messages.
+ * kept in memory for assertions and error messages. It inherits this process's environment,
+ * then `env`, then its ports.
  */
 export class AppProcess {
   private readonly output: string[] = [];
   private readonly exited: Promise<number | null>;
   private readonly logStream: WriteStream;
 
-  private constructor(
+  protected constructor(
     readonly name: AppName,
     readonly port: number,
     /** The port of /readyz and /metrics: the receiver's ops listener, the worker's only port. */
@@ -68,7 +68,7 @@ export class AppProcess {
           ? { DASHBOARD_PORT: String(port) }
           : { WORKER_PORT: String(port) };
     const child = spawn(process.execPath, [path.join(REPO_ROOT, "apps", name, "dist", "main.js")], {
-      env: { ...process.env, LOG_LEVEL: "info", JOB_SIGNING_KEY: TEST_JOB_SIGNING_KEY, ...env, ...portVariables },
+      env: { ...process.env, LOG_LEVEL: "info", ...env, ...portVariables },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const opsPort = name === "receiver" ? Number(portVariables.RECEIVER_OPS_PORT) : port;
@@ -78,7 +78,7 @@ export class AppProcess {
 
   /** Spawns the app and waits until it answers /healthz. */
   static async start(name: AppName, env: Record<string, string>): Promise<AppProcess> {
-    const app = await AppProcess.launch(name, env);
+    const app = await this.launch(name, env);
     await waitFor(`${name} /healthz`, async () => {
       if (app.child.exitCode !== null) {
         throw new Error(`${name} exited with ${app.child.exitCode} (full log: ${app.logFile}):\n${app.logs()}`);

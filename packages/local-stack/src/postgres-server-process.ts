@@ -1,15 +1,15 @@
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { chown, mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir, userInfo } from "node:os";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "./free-port";
+import { findPostgresBin, postgresCommandLine, postgresOsUser } from "./postgres-binaries";
+import { runsAsRoot } from "./process-alive";
 
 const run = promisify(execFile);
 
-/** The OS user a cluster runs as when the tests run as root: Postgres refuses to run as root. */
-const POSTGRES_OS_USER = "postgres";
 const PASSWORD = "postgres";
 
 export interface PostgresServerOptions {
@@ -36,7 +36,7 @@ export class PostgresServerProcess {
   ) {}
 
   static async start(options: PostgresServerOptions = {}): Promise<PostgresServerProcess> {
-    const binDir = options.binDir ?? findPostgresBin();
+    const binDir = options.binDir ?? binDirFromEnvironment();
     const dir = await mkdtemp(path.join(tmpdir(), "wh-pg-"));
     const server = new PostgresServerProcess(await freePort(), binDir, dir);
     try {
@@ -134,8 +134,7 @@ export class PostgresServerProcess {
   }
 
   private commandLine(binary: string, args: string[]): [string, string[]] {
-    const executable = path.join(this.binDir, binary);
-    return runsAsRoot() ? ["runuser", ["-u", POSTGRES_OS_USER, "--", executable, ...args]] : [executable, args];
+    return postgresCommandLine(path.join(this.binDir, binary), args);
   }
 
   /** Runs a Postgres binary, as the `postgres` user when we are root, from / (a cwd it can enter). */
@@ -151,32 +150,10 @@ export class PostgresServerProcess {
   }
 }
 
-function runsAsRoot(): boolean {
-  return process.getuid?.() === 0;
-}
-
-async function postgresOsUser(): Promise<{ uid: number; gid: number }> {
-  try {
-    const [uid, gid] = await Promise.all(
-      ["-u", "-g"].map(async (flag) => Number((await run("id", [flag, POSTGRES_OS_USER])).stdout.trim())),
-    );
-    return { uid: uid!, gid: gid! };
-  } catch {
-    throw new Error(
-      `running as ${userInfo().username}: Postgres refuses to run as root and there is no '${POSTGRES_OS_USER}' OS user`,
-    );
-  }
-}
-
-function findPostgresBin(): string {
+function binDirFromEnvironment(): string {
   const fromEnv = process.env.WH_PG_BIN;
   if (fromEnv && existsSync(path.join(fromEnv, "initdb"))) return fromEnv;
-  const root = "/usr/lib/postgresql";
-  const versions = existsSync(root)
-    ? readdirSync(root)
-        .filter((version) => existsSync(path.join(root, version, "bin", "initdb")))
-        .sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a))
-    : [];
-  if (!versions[0]) throw new Error("no Postgres binaries: set WH_PG_BIN (scripts/lib/services.sh exports it)");
-  return path.join(root, versions[0], "bin");
+  const found = findPostgresBin();
+  if (!found) throw new Error("no Postgres binaries: set WH_PG_BIN, or run `bash scripts/services.sh start` once (it installs them)");
+  return found;
 }

@@ -21,3 +21,11 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
   }
 }
+
+/** Polls `check` every 100 ms: true as soon as it holds, false when it still does not after `timeoutMs`. */
+export function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  return waitFor("a condition", check, { timeoutMs, intervalMs: 100 }).then(
+    () => true,
+    () => false,
+  );
+}
