@@ -28,7 +28,7 @@ export function queueSampleOf(samples: readonly MetricSample[], atSeconds: numbe
 export class QueueSampler {
   readonly samples: QueueSample[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> = Promise.resolve();
+  private running: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly dashboardUrl: string,
