@@ -13,7 +13,7 @@ LOAD_MAIN=bench/src/load/load-main.ts
 # (the workspace's dependencies first: the options are parsed by the TypeScript of bench/src/load)
 pnpm_cmd install --frozen-lockfile --reporter=silent
 for arg in "$@"; do
-  if [[ $arg == -h || $arg == --help ]]; then exec pnpm_cmd exec tsx "$LOAD_MAIN" --help; fi
+  if [[ $arg == -h || $arg == --help ]]; then pnpm_cmd exec tsx "$LOAD_MAIN" --help; exit 0; fi
 done
 pnpm_cmd exec tsx "$LOAD_MAIN" --check-arguments "$@"
 
@@ -34,4 +34,4 @@ if [[ ! -x $LOADTEST_DIR/node_modules/.bin/artillery || ! -f $LOCK_STAMP || $(<"
 fi
 
 # ------------------------------------------------------------------------- run ----
-exec pnpm_cmd exec tsx "$LOAD_MAIN" "$@"
+pnpm_cmd exec tsx "$LOAD_MAIN" "$@"

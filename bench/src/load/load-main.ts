@@ -137,6 +137,7 @@ async function run(options: LoadOptions, command: string): Promise<boolean> {
       machine: describeMachine("Redis and Postgres of REDIS_URL and DATABASE_URL"),
       baseline,
       load,
+      loadStartedAt,
       queue: sampler.samples,
       workerStartedAtSeconds,
       database: verdict,

@@ -44,6 +44,7 @@ function report(overrides: Partial<LoadReport> = {}): LoadReport {
     machine: ["CPU: test, 2 cores"],
     baseline: undefined,
     load,
+    loadStartedAt: load.startedAt - 2_000,
     queue: [
       { atSeconds: 0, depth: 0, oldestWaitingSeconds: 0 },
       { atSeconds: 4, depth: 320, oldestWaitingSeconds: 4 },
@@ -68,6 +69,8 @@ describe("writeLoadReport", () => {
       expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
       expect(svg).toContain("<polyline");
     }
+    // artillery's first period began 2 s after the sampling: its line starts at x = 2 s of 20
+    expect(readFileSync(written.chartFiles[0]!, "utf8")).toMatch(/<polyline [^>]*points="126\.0,/);
     const summary = readFileSync(path.join(dir, "summary.md"), "utf8");
     expect(summary).toBe(written.markdown);
     expect(summary).toContain("**PASSED** — reduced scale: --rate 20 --duration 4.");

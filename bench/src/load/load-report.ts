@@ -18,6 +18,8 @@ export interface LoadReport {
   /** The same phases against bench's bare baseline receiver (receiver-burst). */
   baseline: ArtilleryStats | undefined;
   load: ArtilleryStats;
+  /** Milliseconds since the epoch when the run started sampling and launched artillery: time 0 of the charts. */
+  loadStartedAt: number;
   queue: readonly QueueSample[];
   /** Seconds since the load started when the worker was started on the backlog; undefined when it ran throughout. */
   workerStartedAtSeconds: number | undefined;
@@ -48,10 +50,12 @@ export function drainRates(queue: readonly QueueSample[], fromSeconds: number): 
   });
 }
 
-function latencySeries(stats: ArtilleryStats): ChartSeries[] {
+/** Artillery's periods on the queue samples' clock (artillery takes a while to start). */
+function latencySeries(stats: ArtilleryStats, loadStartedAt: number): ChartSeries[] {
+  const offset = Math.max(0, (stats.startedAt - loadStartedAt) / 1000);
   return (["p50", "p95", "p99"] as const).map((key) => ({
     name: `response time ${key}`,
-    points: stats.timeline.map((period) => ({ x: period.atSeconds, y: period[key] })),
+    points: stats.timeline.map((period) => ({ x: offset + period.atSeconds, y: period[key] })),
   }));
 }
 
@@ -61,7 +65,7 @@ export function writeLoadReport(runDir: string, report: LoadReport): WrittenRepo
     {
       file: "latency.svg",
       title: "Response time over time",
-      svg: renderLineChart(`${report.scenario}: response time per 10 s period (artillery)`, "milliseconds", latencySeries(report.load)),
+      svg: renderLineChart(`${report.scenario}: response time per 10 s period (artillery)`, "milliseconds", latencySeries(report.load, report.loadStartedAt)),
     },
     {
       file: "queue-depth.svg",
