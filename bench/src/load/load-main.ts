@@ -104,7 +104,7 @@ async function run(options: LoadOptions, command: string): Promise<boolean> {
     const drained = await waitFor(
       "the accepted events to settle",
       async () => {
-        const sample = await sampler.sampleOnce();
+        const sample = sampler.samples.at(-1);
         return sample?.depth === 0 && sample.oldestWaitingSeconds === 0 && (await countSettledRows(database.url)) >= distinctEvents;
       },
       { timeoutMs: options.drainTimeoutSeconds * 1000, intervalMs: 1_000 },

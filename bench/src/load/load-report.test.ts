@@ -48,8 +48,9 @@ function report(overrides: Partial<LoadReport> = {}): LoadReport {
     queue: [
       { atSeconds: 0, depth: 0, oldestWaitingSeconds: 0 },
       { atSeconds: 4, depth: 320, oldestWaitingSeconds: 4 },
-      { atSeconds: 5, depth: 200, oldestWaitingSeconds: 3 },
-      { atSeconds: 6, depth: 0, oldestWaitingSeconds: 0 },
+      { atSeconds: 6, depth: 300, oldestWaitingSeconds: 5 },
+      { atSeconds: 9, depth: 200, oldestWaitingSeconds: 3 },
+      { atSeconds: 12, depth: 0, oldestWaitingSeconds: 0 },
     ],
     workerStartedAtSeconds: 4,
     database,
@@ -77,7 +78,7 @@ describe("writeLoadReport", () => {
     expect(summary).toContain("| response time, ours | 3 ms | 12 ms | 30 ms | 55 ms |");
     expect(summary).toContain("| first webhook → plan visible (80 journeys) | 180 ms | 420 ms | 700 ms | 900 ms |");
     expect(summary).toContain("| users | 80 | 80 |");
-    expect(summary).toContain("Worker started at 4 s on 320 jobs; drained in 2 s (160 events/s on average, peak 200 jobs/s).");
+    expect(summary).toContain("Worker started at 4 s on 320 jobs; drained in 8 s (40 events/s on average, peak 50 jobs/s over 5 s).");
     expect(summary).toContain("![Queue depth and oldest waiting job over time](queue-depth.svg)");
   });
 
@@ -92,10 +93,10 @@ describe("writeLoadReport", () => {
 });
 
 describe("drainRates", () => {
-  it("is the fall of the queue depth per second after the worker started", () => {
+  it("is the fall of the queue depth per second over the 5 s before each sample, from the worker's start", () => {
     expect(drainRates(report().queue, 4)).toEqual([
-      { x: 5, y: 120 },
-      { x: 6, y: 200 },
+      { x: 9, y: 24 },
+      { x: 12, y: 50 },
     ]);
   });
 });

@@ -40,13 +40,16 @@ const percentileRow = (label: string, p: Percentiles | undefined) => `| ${label}
 const counts = (record: Record<string, number>) =>
   Object.keys(record).length === 0 ? "none" : Object.entries(record).map(([key, count]) => `${key}: ${count.toLocaleString("en-US")}`).join(", ");
 
-/** Jobs a second the worker took off the queue, between consecutive samples after it started. */
+/** Seconds over which the drain rate is averaged: the dashboard samples BullMQ once a second. */
+export const DRAIN_RATE_WINDOW_SECONDS = 5;
+
+/** Jobs a second the worker took off the queues after it started, each over the window before a sample. */
 export function drainRates(queue: readonly QueueSample[], fromSeconds: number): { x: number; y: number }[] {
   const after = queue.filter((sample) => sample.atSeconds >= fromSeconds);
-  return after.slice(1).map((sample, index) => {
-    const previous = after[index]!;
-    const seconds = sample.atSeconds - previous.atSeconds;
-    return { x: sample.atSeconds, y: seconds > 0 ? Math.max(0, (previous.depth - sample.depth) / seconds) : 0 };
+  return after.flatMap((sample) => {
+    const earlier = after.filter((candidate) => candidate.atSeconds <= sample.atSeconds - DRAIN_RATE_WINDOW_SECONDS).at(-1);
+    if (!earlier) return [];
+    return [{ x: sample.atSeconds, y: Math.max(0, (earlier.depth - sample.depth) / (sample.atSeconds - earlier.atSeconds)) }];
   });
 }
 
@@ -81,10 +84,11 @@ export function writeLoadReport(runDir: string, report: LoadReport): WrittenRepo
     charts.push({
       file: "drain-rate.svg",
       title: "Drain rate after the worker started",
-      svg: renderLineChart(`${report.scenario}: jobs taken off the queues per second`, "jobs / second", [{ name: "drain rate", points: rates }]),
+      svg: renderLineChart(`${report.scenario}: jobs taken off the queues per second (over ${DRAIN_RATE_WINDOW_SECONDS} s)`, "jobs / second", [{ name: "drain rate", points: rates }]),
     });
   }
   for (const chart of charts) writeFileSync(path.join(runDir, chart.file), chart.svg);
+  writeFileSync(path.join(runDir, "queue-samples.json"), `${JSON.stringify(report.queue)}\n`);
 
   const { load, database } = report;
   const peakDepth = Math.max(0, ...report.queue.map((sample) => sample.depth));
@@ -128,7 +132,7 @@ export function writeLoadReport(runDir: string, report: LoadReport): WrittenRepo
     ...(drainSeconds !== undefined && report.workerStartedAtSeconds !== undefined
       ? [
           `Worker started at ${report.workerStartedAtSeconds.toFixed(0)} s on ${(report.queue.find((sample) => sample.atSeconds >= report.workerStartedAtSeconds!)?.depth ?? 0).toLocaleString("en-US")} jobs; ` +
-            `drained in ${drainSeconds.toFixed(0)} s (${drainSeconds > 0 ? Math.round(database.distinctEvents / drainSeconds).toLocaleString("en-US") : "-"} events/s on average, peak ${Math.round(Math.max(0, ...rates.map((rate) => rate.y))).toLocaleString("en-US")} jobs/s).`,
+            `drained in ${drainSeconds.toFixed(0)} s (${drainSeconds > 0 ? Math.round(database.distinctEvents / drainSeconds).toLocaleString("en-US") : "-"} events/s on average, peak ${Math.round(Math.max(0, ...rates.map((rate) => rate.y))).toLocaleString("en-US")} jobs/s over ${DRAIN_RATE_WINDOW_SECONDS} s).`,
         ]
       : []),
     "",

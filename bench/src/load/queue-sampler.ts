@@ -28,7 +28,7 @@ export function queueSampleOf(samples: readonly MetricSample[], atSeconds: numbe
 export class QueueSampler {
   readonly samples: QueueSample[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
+  private running: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly dashboardUrl: string,
@@ -38,21 +38,19 @@ export class QueueSampler {
 
   start(): void {
     const tick = () => {
-      this.running = this.sampleOnce().finally(() => {
+      this.running = this.sample().finally(() => {
         if (this.timer !== undefined) this.timer = setTimeout(tick, this.intervalMs);
       });
     };
     this.timer = setTimeout(tick, 0);
   }
 
-  /** The latest sample, taken now. */
-  async sampleOnce(): Promise<QueueSample | undefined> {
+  /** One scrape, appended to `samples`. */
+  private async sample(): Promise<void> {
     try {
-      const sample = queueSampleOf(await scrapeMetrics(this.dashboardUrl), (Date.now() - this.startedAt) / 1000);
-      this.samples.push(sample);
-      return sample;
+      this.samples.push(queueSampleOf(await scrapeMetrics(this.dashboardUrl), (Date.now() - this.startedAt) / 1000));
     } catch {
-      return undefined;
+      // a failed scrape leaves a gap in the chart; the drain wait reads the next one
     }
   }
 
