@@ -11,12 +11,15 @@ export interface PoolGauges {
   acquireSecondsTotal: number;
   /** Checkouts that took longer than the histogram's last bound (5 s): the pool's connection timeout. */
   acquiresOver5s: number;
-  /** Lines of the app's log with pg's pool timeout error. */
+  /** Lines of the app's log with a pool timeout error. */
   poolTimeoutLogLines: number;
 }
 
-/** pg's error when no pool connection came free within connectionTimeoutMillis. */
-const POOL_TIMEOUT_TEXT = "timeout exceeded when trying to connect";
+/**
+ * Errors of a checkout that found no free pool connection in time: pg's connectionTimeoutMillis,
+ * and Prisma's interactive transaction that could not start within its maxWait.
+ */
+const POOL_TIMEOUT_TEXTS = ["timeout exceeded when trying to connect", "Unable to start a transaction in the given time"];
 
 /** The pool gauges of one app from a scrape of its /metrics, and its log's pool-timeout lines. */
 export function poolGaugesOf(app: string, samples: readonly MetricSample[], logFile: string): PoolGauges {
@@ -30,7 +33,9 @@ export function poolGaugesOf(app: string, samples: readonly MetricSample[], logF
     acquires,
     acquireSecondsTotal: sumOf(samples, "db_pool_acquire_seconds_sum"),
     acquiresOver5s: acquires - sumOf(samples, "db_pool_acquire_seconds_bucket", { le: "5" }),
-    poolTimeoutLogLines: readFileSync(logFile, "utf8").split(POOL_TIMEOUT_TEXT).length - 1,
+    poolTimeoutLogLines: readFileSync(logFile, "utf8")
+      .split("\n")
+      .filter((line) => POOL_TIMEOUT_TEXTS.some((text) => line.includes(text))).length,
   };
 }
 
