@@ -162,8 +162,22 @@ function recordDelivery(requestParams, response, context, events, done) {
   done();
 }
 
+/** Counts a dashboard 5xx by route (`dashboard.5xx.usage`, `dashboard.5xx.entitlements`), for the report. */
+function countDashboardServerError(requestParams, response, events) {
+  if (response.statusCode < 500) return;
+  const route = /\/v1\/([a-z]+)/.exec(requestParams.url)?.[1] ?? "other";
+  events.emit("counter", `dashboard.5xx.${route}`, 1);
+}
+
+/** afterResponse of the /v1 requests of connection-stress. */
+function noteDashboardAnswer(requestParams, response, context, events, done) {
+  countDashboardServerError(requestParams, response, events);
+  done();
+}
+
 /** afterResponse of GET /v1/entitlements: the first answer with the plan ends the journey's clock. */
 function notePlan(requestParams, response, context, events, done) {
+  countDashboardServerError(requestParams, response, events);
   if (!context.vars.planVisible && response.statusCode === 200 && JSON.parse(response.body).plan === "pro") {
     context.vars.planVisible = true;
     events.emit("histogram", "journey.plan_visible_ms", Date.now() - context.vars.journeyStartedAt);
@@ -191,6 +205,7 @@ function withinLoopTime(context, next) {
 
 module.exports = {
   countPlanNotVisible,
+  noteDashboardAnswer,
   notePlan,
   planNotVisibleYet,
   recordDelivery,

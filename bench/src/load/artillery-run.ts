@@ -23,6 +23,8 @@ export interface ArtilleryStats {
   errors: Record<string, number>;
   /** Webhook deliveries the receiver did not acknowledge with a 2xx (processor counter). */
   webhooksNotAccepted: number;
+  /** 5xx answers of the dashboard's /v1 routes, by route (processor counters). */
+  dashboardServerErrors: Record<string, number>;
   /** Journeys whose plan never showed (processor counter). */
   plansNotVisible: number;
   responseTime: Percentiles | undefined;
@@ -51,7 +53,7 @@ interface ArtilleryPeriod {
   firstCounterAt?: number;
 }
 
-interface ArtilleryReport {
+export interface ArtilleryReport {
   aggregate: ArtilleryPeriod;
   intermediate?: ArtilleryPeriod[];
 }
@@ -74,6 +76,7 @@ export function artilleryStats(report: ArtilleryReport): ArtilleryStats {
     codes: pick("http.codes."),
     errors: pick("errors."),
     webhooksNotAccepted: counters["webhooks.not_accepted"] ?? 0,
+    dashboardServerErrors: pick("dashboard.5xx."),
     plansNotVisible: counters["journey.plan_not_visible"] ?? 0,
     responseTime: percentiles(summaries["http.response_time"]),
     planVisible: planVisible && { ...percentiles(planVisible)!, count: planVisible.count },

@@ -10,6 +10,7 @@ const load: ArtilleryStats = {
   codes: { "202": 320, "200": 80 },
   errors: {},
   webhooksNotAccepted: 0,
+  dashboardServerErrors: { entitlements: 2 },
   plansNotVisible: 0,
   responseTime: { p50: 3, p95: 12, p99: 30, max: 55 },
   planVisible: { p50: 180, p95: 420, p99: 700, max: 900, count: 80 },
@@ -78,6 +79,7 @@ describe("writeLoadReport", () => {
     expect(summary).toContain("| response time, ours | 3 ms | 12 ms | 30 ms | 55 ms |");
     expect(summary).toContain("| first webhook → plan visible (80 journeys) | 180 ms | 420 ms | 700 ms | 900 ms |");
     expect(summary).toContain("| users | 80 | 80 |");
+    expect(summary).toContain("webhooks not acknowledged: 0; dashboard 5xx by route: entitlements: 2.");
     expect(summary).toContain("Worker started at 4 s on 320 jobs; drained in 8 s (40 events/s on average, peak 50 jobs/s over 5 s).");
     expect(summary).toContain("![Queue depth and oldest waiting job over time](queue-depth.svg)");
   });

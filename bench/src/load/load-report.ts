@@ -106,7 +106,7 @@ export function writeLoadReport(runDir: string, report: LoadReport): WrittenRepo
     ...(report.problems.length > 0 ? ["## Problems", "", ...report.problems.map((problem) => `- ${problem}`), ""] : []),
     "## Requests (artillery)",
     "",
-    `Requests: ${load.requests.toLocaleString("en-US")}; answers: ${counts(load.codes)}; errors without an answer: ${counts(load.errors)}; webhooks not acknowledged: ${load.webhooksNotAccepted}.`,
+    `Requests: ${load.requests.toLocaleString("en-US")}; answers: ${counts(load.codes)}; errors without an answer: ${counts(load.errors)}; webhooks not acknowledged: ${load.webhooksNotAccepted}; dashboard 5xx by route: ${counts(load.dashboardServerErrors)}.`,
     "",
     "| | p50 | p95 | p99 | max |",
     "|---|---:|---:|---:|---:|",
