@@ -152,8 +152,11 @@ async function run(options: LoadOptions, command: string): Promise<boolean> {
     if (options.keepData) {
       log(`kept the run's database ${database.name} and Redis keys under ${context.queuePrefix}`);
     } else {
-      await database.drop();
-      for (const prefix of [context.queuePrefix, baselinePrefix]) await deleteQueueKeys(redisUrl, prefix);
+      // a leftover is worth a warning, not a failed run: the checks above decided the outcome
+      await database.drop().catch((error: Error) => log(`could not drop the run's database ${database.name}: ${error.message}`));
+      for (const prefix of [context.queuePrefix, baselinePrefix]) {
+        await deleteQueueKeys(redisUrl, prefix).catch((error: Error) => log(`could not remove the Redis keys under ${prefix}: ${error.message}`));
+      }
     }
   }
 }

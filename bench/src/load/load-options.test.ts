@@ -26,8 +26,14 @@ describe("parseLoadArguments", () => {
 
   it("takes each scenario's own defaults", () => {
     for (const name of SCENARIO_NAMES) {
-      expect(runOptions([name])).toMatchObject({ rate: LOAD_SCENARIOS[name].defaultRate, durationSeconds: LOAD_SCENARIOS[name].defaultDurationSeconds });
+      const scenario = LOAD_SCENARIOS[name];
+      expect(runOptions([name])).toMatchObject({
+        rate: scenario.defaultRate,
+        durationSeconds: scenario.defaultDurationSeconds,
+        drainTimeoutSeconds: scenario.defaultDrainTimeoutSeconds,
+      });
     }
+    expect(runOptions(["backlog-drain"]).drainTimeoutSeconds).toBe(1_800);
   });
 
   it("answers --help with the text that lists every scenario", () => {

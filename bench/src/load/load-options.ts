@@ -35,7 +35,8 @@ ${SCENARIO_NAMES.map((name) => {
 Options:
   --rate N            the scenario's rate (see above); scale down here, never in the file
   --duration S        seconds of load (connection-stress: how long each user loops)
-  --drain-timeout S   how long the worker may take to settle every accepted event  [300]
+  --drain-timeout S   how long the worker may take, after the load, to settle every accepted
+                      event  [300; backlog-drain 1800]
   --keep-data         keep the run's database and Redis keys (they are removed by default)
   -h, --help          this text
 
@@ -55,7 +56,7 @@ export function parseLoadArguments(argv: readonly string[]): LoadCommand {
   let scenarioName: string | undefined;
   let rate: string | undefined;
   let duration: string | undefined;
-  let drainTimeoutSeconds = 300;
+  let drainTimeoutSeconds: number | undefined;
   let keepData = false;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
@@ -87,7 +88,7 @@ export function parseLoadArguments(argv: readonly string[]): LoadCommand {
       scenario,
       rate: rate === undefined ? scenario.defaultRate : wholeNumber("--rate", rate, 1, scenario.maxRate),
       durationSeconds: duration === undefined ? scenario.defaultDurationSeconds : wholeNumber("--duration", duration, 1, 3_600),
-      drainTimeoutSeconds,
+      drainTimeoutSeconds: drainTimeoutSeconds ?? scenario.defaultDrainTimeoutSeconds,
       keepData,
     },
   };

@@ -21,6 +21,8 @@ export interface LoadScenario {
   maxRate: number;
   /** The arrival phases artillery runs at a rate and duration (passed with --overrides). */
   phases(rate: number, durationSeconds: number): ArtilleryPhase[];
+  /** How long the worker may take after the load to settle everything, unless --drain-timeout. */
+  defaultDrainTimeoutSeconds: number;
   /** False: the worker is started only after the load, on the backlog (its drain is measured). */
   workerDuringLoad: boolean;
   /** The same phases first against bench's bare baseline receiver, for comparison. */
@@ -47,6 +49,7 @@ export const LOAD_SCENARIOS: Record<ScenarioName, LoadScenario> = {
       { name: "ramp", duration: half(duration), arrivalRate: 1, rampTo: rate },
       { name: "peak", duration: half(duration), arrivalRate: rate },
     ],
+    defaultDrainTimeoutSeconds: 300,
     workerDuringLoad: true,
     againstBaseline: false,
     poolCheck: false,
@@ -60,6 +63,7 @@ export const LOAD_SCENARIOS: Record<ScenarioName, LoadScenario> = {
     defaultDurationSeconds: 60,
     maxRate: 2_000,
     phases: (rate, duration) => [{ name: "arrive", duration: Math.min(10, duration), arrivalCount: rate }],
+    defaultDrainTimeoutSeconds: 300,
     workerDuringLoad: true,
     againstBaseline: false,
     poolCheck: true,
@@ -77,6 +81,7 @@ export const LOAD_SCENARIOS: Record<ScenarioName, LoadScenario> = {
       { name: "ramp", duration: third(duration), arrivalRate: Math.min(100, rate), rampTo: rate },
       { name: "peak", duration: third(duration), arrivalRate: rate },
     ],
+    defaultDrainTimeoutSeconds: 300,
     workerDuringLoad: false,
     againstBaseline: true,
     poolCheck: false,
@@ -90,6 +95,7 @@ export const LOAD_SCENARIOS: Record<ScenarioName, LoadScenario> = {
     defaultDurationSeconds: 60,
     maxRate: 200,
     phases: (rate, duration) => [{ name: "storm", duration, arrivalRate: rate }],
+    defaultDrainTimeoutSeconds: 300,
     workerDuringLoad: true,
     againstBaseline: false,
     poolCheck: false,
@@ -103,6 +109,7 @@ export const LOAD_SCENARIOS: Record<ScenarioName, LoadScenario> = {
     defaultDurationSeconds: 100,
     maxRate: 2_000,
     phases: (rate, duration) => [{ name: "fill", duration, arrivalRate: rate }],
+    defaultDrainTimeoutSeconds: 1_800,
     workerDuringLoad: false,
     againstBaseline: false,
     poolCheck: false,
