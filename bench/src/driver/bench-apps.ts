@@ -82,13 +82,43 @@ export async function startWorker(variant: Variant, context: RunContext): Promis
       ready: { stdout: /^ready$/m },
     });
   }
+  return (await startOurWorker(context)).process;
+}
+
+/** Our worker; resolves once it takes jobs, with the URL of its /readyz and /metrics. */
+export async function startOurWorker(context: RunContext): Promise<{ process: BenchProcess; url: string }> {
   const port = await freePort();
-  return BenchProcess.start({
+  const url = `http://127.0.0.1:${port}`;
+  const started = await BenchProcess.start({
     name: "worker-ours",
     script: "apps/worker/dist/main.js",
-    env: { ...env, WORKER_HOST: "127.0.0.1", WORKER_PORT: String(port) },
+    env: { ...benchEnvironment(context), WORKER_HOST: "127.0.0.1", WORKER_PORT: String(port) },
     logDir: context.logDir,
-    nodeArgs: profileArgs(context, variant, "worker"),
-    ready: { url: `http://127.0.0.1:${port}/readyz` },
+    nodeArgs: profileArgs(context, "ours", "worker"),
+    ready: { url: `${url}/readyz` },
   });
+  return { process: started, url };
+}
+
+/** Our dashboard (service API /v1 with `internalApiToken`, /metrics); resolves once it answers. */
+export async function startDashboard(
+  context: RunContext,
+  options: { internalApiToken: string; queueMetricsIntervalMs: number },
+): Promise<{ process: BenchProcess; url: string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const started = await BenchProcess.start({
+    name: "dashboard",
+    script: "apps/dashboard/dist/main.js",
+    env: {
+      ...benchEnvironment(context),
+      DASHBOARD_HOST: "127.0.0.1",
+      DASHBOARD_PORT: String(port),
+      INTERNAL_API_TOKEN: options.internalApiToken,
+      QUEUE_METRICS_INTERVAL_MS: String(options.queueMetricsIntervalMs),
+    },
+    logDir: context.logDir,
+    ready: { url: `${url}/healthz` },
+  });
+  return { process: started, url };
 }
