@@ -78,6 +78,8 @@ export function renderBenchmarksDoc(doc: BenchmarksDoc): string {
     "- **Verification**: every delivery answered 2xx has exactly one settled ledger row, none failed,",
     "  and every subscription and its user are on the plan of the newest accepted event (receiver only:",
     "  Redis holds exactly one job per accepted delivery). The command exits non-zero otherwise.",
+    "- **Targets** (issue 8), what each change bought, the profiles behind the misses and what was",
+    "  tried: `docs/decisions/receiver-hot-path.md` and `docs/decisions/worker-hot-path.md`.",
     "",
   ].join("\n");
 }
