@@ -8,6 +8,8 @@ export interface RunContext {
   redisUrl: string;
   databaseUrl: string;
   queuePrefix: string;
+  /** WEBHOOK_QUEUE_SHARDS of our apps (the load tests pass the caller's; unset: 1). */
+  queueShards?: number;
   concurrency: number;
   logDir: string;
   /** Set: our apps run under `node --cpu-prof`, their profiles written here. */
@@ -19,7 +21,7 @@ export const BENCH_STRIPE_SECRET = DEV_SECRETS.STRIPE_WEBHOOK_SECRET;
 
 /**
  * The one environment every benchmarked process gets, ours and bare alike: extend it here when
- * the apps gain a required variable. Pool = 2 × concurrency + 2, the issue's sizing rule.
+ * the apps gain a required variable. Pool = 2 × shards × concurrency + 2, the issue's sizing rule.
  */
 export function benchEnvironment(context: RunContext): Record<string, string> {
   return {
@@ -28,6 +30,7 @@ export function benchEnvironment(context: RunContext): Record<string, string> {
     REDIS_URL: context.redisUrl,
     DATABASE_URL: context.databaseUrl,
     QUEUE_PREFIX: context.queuePrefix,
+    WEBHOOK_QUEUE_SHARDS: String(context.queueShards ?? 1),
     STRIPE_WEBHOOK_SECRET: BENCH_STRIPE_SECRET,
     CLERK_WEBHOOK_SECRET: DEV_SECRETS.CLERK_WEBHOOK_SECRET,
     // the job signature key the receiver and worker require (an unknown variable is ignored by the bare ones)
@@ -35,7 +38,7 @@ export function benchEnvironment(context: RunContext): Record<string, string> {
     // the bench sends test-mode events; production requires the mode to be stated
     STRIPE_LIVEMODE: "false",
     WORKER_CONCURRENCY: String(context.concurrency),
-    DATABASE_POOL_MAX: String(2 * context.concurrency + 2),
+    DATABASE_POOL_MAX: String(2 * (context.queueShards ?? 1) * context.concurrency + 2),
   };
 }
 

@@ -29,6 +29,14 @@ function requiredEnv(name: string): string {
   return value;
 }
 
+/** WEBHOOK_QUEUE_SHARDS of the caller's environment, given to our apps as it is (default 1). */
+function queueShardsOf(value: string | undefined): number {
+  if (value === undefined || value === "") return 1;
+  const shards = Number(value);
+  if (!Number.isInteger(shards) || shards < 1 || shards > 64) throw new LoadUsageError(`WEBHOOK_QUEUE_SHARDS must be a whole number from 1 to 64, got '${value}'`);
+  return shards;
+}
+
 /** Keeps the newest reports only. */
 function pruneReports(reportsDir: string): void {
   const runs = readdirSync(reportsDir)
@@ -54,6 +62,7 @@ async function run(options: LoadOptions, command: string): Promise<boolean> {
     redisUrl,
     databaseUrl: database.url,
     queuePrefix: `{whload-${runId}}`,
+    queueShards: queueShardsOf(process.env.WEBHOOK_QUEUE_SHARDS),
     concurrency: WORKER_CONCURRENCY,
     logDir: runDir,
   };
@@ -163,7 +172,7 @@ async function run(options: LoadOptions, command: string): Promise<boolean> {
       // a leftover is worth a warning, not a failed run: the checks above decided the outcome
       await database.drop().catch((error: Error) => log(`could not drop the run's database ${database.name}: ${error.message}`));
       for (const prefix of [context.queuePrefix, baselinePrefix]) {
-        await deleteQueueKeys(redisUrl, prefix).catch((error: Error) => log(`could not remove the Redis keys under ${prefix}: ${error.message}`));
+        await deleteQueueKeys(redisUrl, prefix, context.queueShards).catch((error: Error) => log(`could not remove the Redis keys under ${prefix}: ${error.message}`));
       }
     }
   }
