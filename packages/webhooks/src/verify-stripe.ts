@@ -1,18 +1,6 @@
 import Stripe from "stripe";
-import { isValidDeliveryId } from "./delivery-id";
+import { stripeEventEnvelope, type StripeEventEnvelope } from "./stripe-event-envelope";
 import { DEFAULT_TOLERANCE_SECONDS, type VerificationResult } from "./verification-result";
-
-/** What the rest of the system needs from a verified Stripe event. */
-export interface StripeEventEnvelope {
-  id: string;
-  type: string;
-  /** Unix seconds: Stripe's own event time, the ordering watermark. */
-  created: number;
-  livemode: boolean;
-  /** `data.object.id`, when the object has one. */
-  objectId: string | undefined;
-  payload: Record<string, unknown>;
-}
 
 export interface VerifyStripeInput {
   rawBody: Buffer;
@@ -83,27 +71,6 @@ export function verifyStripe(input: VerifyStripeInput): VerificationResult<Strip
   if (parsed === undefined) {
     return { ok: false, reason: sawSignedGarbage ? "malformed_payload" : "invalid_signature" };
   }
-  const payload = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
-    ? (parsed as Record<string, unknown>)
-    : undefined;
-  if (!payload) return { ok: false, reason: "malformed_payload" };
-  const { id, type, created, livemode, data } = payload;
-  if (typeof id !== "string" || !id.startsWith("evt_") || !isValidDeliveryId(id) || typeof type !== "string") {
-    return { ok: false, reason: "malformed_payload" };
-  }
-  if (typeof created !== "number" || typeof livemode !== "boolean") {
-    return { ok: false, reason: "malformed_payload" };
-  }
-  const object = (data as { object?: { id?: unknown } } | undefined)?.object;
-  return {
-    ok: true,
-    event: {
-      id,
-      type,
-      created,
-      livemode,
-      objectId: typeof object?.id === "string" ? object.id : undefined,
-      payload,
-    },
-  };
+  const event = stripeEventEnvelope(parsed);
+  return event ? { ok: true, event } : { ok: false, reason: "malformed_payload" };
 }

@@ -1,4 +1,4 @@
-import { createClerkVerifier, minimizeClerkPayload } from "@wh/webhooks";
+import { clerkWebhookJob, createClerkVerifier } from "@wh/webhooks";
 import { acceptDelivery, type DeliveryContext } from "./accept-delivery";
 import { headerValue } from "./header-value";
 import type { WebhookRoute } from "./webhook-answer";
@@ -14,14 +14,6 @@ export function clerkWebhookRoute(context: DeliveryContext, secrets: readonly st
         "svix-signature": headerValue(headers, "svix-signature"),
       },
     });
-    return acceptDelivery(context, "clerk", result, (event) => ({
-      provider: "clerk",
-      eventId: event.id,
-      type: event.type,
-      objectId: event.objectId,
-      eventCreatedAt: event.timestampMs,
-      receivedAt: Date.now(),
-      payload: minimizeClerkPayload(event.payload),
-    }));
+    return acceptDelivery(context, "clerk", result, (event) => clerkWebhookJob(event, Date.now()));
   };
 }

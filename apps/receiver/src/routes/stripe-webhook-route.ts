@@ -1,4 +1,4 @@
-import { minimizeStripePayload, verifyStripe } from "@wh/webhooks";
+import { stripeWebhookJob, verifyStripe } from "@wh/webhooks";
 import { acceptDelivery, type DeliveryContext } from "./accept-delivery";
 import { headerValue } from "./header-value";
 import type { WebhookRoute } from "./webhook-answer";
@@ -6,14 +6,6 @@ import type { WebhookRoute } from "./webhook-answer";
 export function stripeWebhookRoute(context: DeliveryContext, secrets: readonly string[]): WebhookRoute {
   return async (rawBody, headers) => {
     const result = verifyStripe({ rawBody, signatureHeader: headerValue(headers, "stripe-signature"), secrets });
-    return acceptDelivery(context, "stripe", result, (event) => ({
-      provider: "stripe",
-      eventId: event.id,
-      type: event.type,
-      objectId: event.objectId,
-      eventCreatedAt: event.created * 1000,
-      receivedAt: Date.now(),
-      payload: minimizeStripePayload(event.payload),
-    }));
+    return acceptDelivery(context, "stripe", result, (event) => stripeWebhookJob(event, Date.now()));
   };
 }

@@ -1,5 +1,5 @@
 import type { WebhookJob } from "@wh/queue";
-import { minimizeClerkPayload } from "@wh/webhooks";
+import { clerkWebhookJob } from "@wh/webhooks";
 import type { ClerkUserJson } from "./list-clerk-users";
 
 /**
@@ -10,13 +10,9 @@ import type { ClerkUserJson } from "./list-clerk-users";
  */
 export function clerkUserJob(user: ClerkUserJson, receivedAt: Date): WebhookJob {
   const body = { object: "event", type: "user.updated", timestamp: user.updated_at, data: user };
-  return {
-    provider: "clerk",
-    eventId: `reconcile_${user.id}_${user.updated_at}`,
-    type: "user.updated",
-    objectId: user.id,
-    eventCreatedAt: user.updated_at,
-    receivedAt: receivedAt.getTime(),
-    payload: minimizeClerkPayload(body),
-  };
+  const eventId = `reconcile_${user.id}_${user.updated_at}`;
+  return clerkWebhookJob(
+    { id: eventId, type: "user.updated", timestampMs: user.updated_at, objectId: user.id, payload: body },
+    receivedAt.getTime(),
+  );
 }

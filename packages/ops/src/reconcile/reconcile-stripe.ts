@@ -1,6 +1,7 @@
 import { errorMessage } from "@wh/core";
 import type { PrismaClient } from "@wh/db";
 import type { ReplayWebhookJobOptions } from "@wh/queue";
+import { stripeEventEnvelope, stripeWebhookJob } from "@wh/webhooks";
 import type Stripe from "stripe";
 import { replayJob, replayOrReport, type EventResult } from "../replay-ledger-event";
 import { isReplayable } from "../replayable-statuses";
@@ -9,7 +10,6 @@ import { listStripeEvents } from "./list-stripe-events";
 import { DEFAULT_RATE_LIMIT_BACKOFF, type RateLimitBackoff } from "./rate-limit-backoff";
 import { countReconciled, emptyReconcileSummary, type ReconcileSummary } from "./reconcile-summary";
 import type { ReconcileWindow } from "./reconcile-window";
-import { stripeEventJob } from "./stripe-event-job";
 import type { StripeEventsApi } from "./stripe-events-client";
 
 /** One Stripe event the ledger lacks or has not settled, and what was (or would be) done with it. */
@@ -87,8 +87,10 @@ async function reconcileOne(
   if (row?.status === "deferred") return { ...seen, found: "deferred", result: { outcome: "deferred" } };
   if (row && !isReplayable(row.status)) return undefined;
   if (row) return { ...seen, found: "unsettled", result: await replayOrReport(options.queue, row, options.execute) };
+  const envelope = stripeEventEnvelope(event);
+  if (!envelope) return { ...seen, found: "missing", result: { outcome: "error", reason: "not an event the receiver would accept" } };
   try {
-    return { ...seen, found: "missing", result: await replayJob(options.queue, stripeEventJob(event, clock()), options.execute) };
+    return { ...seen, found: "missing", result: await replayJob(options.queue, stripeWebhookJob(envelope, clock().getTime()), options.execute) };
   } catch (error) {
     return { ...seen, found: "missing", result: { outcome: "error", reason: errorMessage(error) } };
   }
