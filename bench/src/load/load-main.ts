@@ -69,6 +69,7 @@ async function run(options: LoadOptions, command: string): Promise<boolean> {
   const baselinePrefix = `{whload-${runId}-bare}`;
   log(`run ${runId}: ${scenario.name}, ${scaleStatement(options)}; database ${database.name}, queue prefix ${context.queuePrefix}`);
   const started: BenchProcess[] = [];
+  const { STRIPE_WEBHOOK_SECRET, CLERK_WEBHOOK_SECRET } = benchEnvironment(context);
   const artillery = (target: string, outDir: string, env: Record<string, string>) =>
     runArtillery({
       scenarioFile: path.join(LOADTEST_DIR, "scenarios", `${scenario.name}.yml`),
@@ -79,8 +80,8 @@ async function run(options: LoadOptions, command: string): Promise<boolean> {
         LOAD_RUN_ID: runId,
         LOAD_LOOP_SECONDS: String(options.durationSeconds),
         // the processor signs with the secrets the receivers were given
-        STRIPE_WEBHOOK_SECRET: benchEnvironment(context).STRIPE_WEBHOOK_SECRET!,
-        CLERK_WEBHOOK_SECRET: benchEnvironment(context).CLERK_WEBHOOK_SECRET!,
+        STRIPE_WEBHOOK_SECRET: STRIPE_WEBHOOK_SECRET!,
+        CLERK_WEBHOOK_SECRET: CLERK_WEBHOOK_SECRET!,
         ...env,
       },
       timeoutMs: (options.durationSeconds + 300) * 1000,
