@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { stripeEvent, subscriptionObject, TEST_JOB_SIGNING_KEY, TEST_JOB_SIGNING_KEY_NEXT, uniqueId } from "@wh/testkit";
-import { canonicalJobData, checkJobSignature, jobSigningEnvFields, signWebhookJob } from "./job-signature";
+import { canonicalJobData, checkJobSignature, jobSigningEnvFields, signWebhookJob, UnsignableJobDataError } from "./job-signature";
 import type { WebhookJob } from "./webhook-job";
 
 const KEYS = [TEST_JOB_SIGNING_KEY];
@@ -53,6 +53,20 @@ describe("job signatures", () => {
     const data = { z: [1, undefined, { b: "\"q\"", a: null }], a: { y: undefined, x: true, "é": 1.5 }, signature: "v1=x", m: new Date(0) };
 
     expect(canonicalJobData(data)).toBe('{"a":{"x":true,"é":1.5},"m":"1970-01-01T00:00:00.000Z","z":[1,null,{"a":null,"b":"\\"q\\""}]}');
+  });
+
+  it("keeps a nested `signature` field covered, and writes integer-like keys in sorted string order", () => {
+    const data = { payload: { signature: "s", "10": 1, "9": 2 }, signature: "v1=x" };
+
+    expect(canonicalJobData(data)).toBe('{"payload":{"10":1,"9":2,"signature":"s"}}');
+  });
+
+  it("refuses data with an own __proto__ key, which has no canonical form", () => {
+    const signed = signWebhookJob(subscriptionJob("pro"), KEYS);
+    const tampered = JSON.parse(JSON.stringify(signed).replace('"provider":', '"__proto__":{"x":1},"provider":')) as object;
+
+    expect(() => canonicalJobData(tampered)).toThrow(UnsignableJobDataError);
+    expect(checkJobSignature(tampered, KEYS)).toEqual({ ok: false, reason: "bad_signature" });
   });
 
   it("refuses a copy of a real job with a higher plan, and one without a signature", () => {

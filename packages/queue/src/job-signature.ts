@@ -45,7 +45,13 @@ export function checkJobSignature(data: unknown, keys: JobSigningKeys): Signatur
     return { ok: false, reason: "missing_signature" };
   }
   const given = Buffer.from(data.signature.slice(VERSION.length), "utf8");
-  const canonical = canonicalJobData(data);
+  let canonical: string;
+  try {
+    canonical = canonicalJobData(data);
+  } catch (error) {
+    if (error instanceof UnsignableJobDataError) return { ok: false, reason: "bad_signature" };
+    throw error;
+  }
   // Every key is tried, each compared in constant time: timing tells nothing about the digest.
   let matched = false;
   for (const key of keys) {
@@ -55,30 +61,46 @@ export function checkJobSignature(data: unknown, keys: JobSigningKeys): Signatur
   return matched ? { ok: true } : { ok: false, reason: "bad_signature" };
 }
 
-/** The bytes the HMAC covers: every field but `signature`; see the module comment. */
+/**
+ * The bytes the HMAC covers: every field but `signature`; see the module comment. Serialised by
+ * the native `JSON.stringify` with the sorted list of every key in the data as its property list,
+ * which writes each object's keys in that list's order: sorted at every depth, without building
+ * the string piece by piece (this runs for every job the receiver adds and the worker takes).
+ * A property list is looked up with `Get`, so an object lacking an own `__proto__` key would
+ * yield its prototype there: data with such a key (which no producer of ours writes) is refused.
+ */
 export function canonicalJobData(data: object): string {
-  return canonicalJson({ ...data, signature: undefined });
+  const keys = new Set<string>();
+  collectKeys(data, keys);
+  if (keys.has("__proto__")) throw new UnsignableJobDataError();
+  return JSON.stringify({ ...data, signature: undefined }, [...keys].sort());
 }
 
-/** Plain loops rather than map/filter/join: this runs for every job the receiver adds and the worker takes. */
-function canonicalJson(value: unknown): string {
+/** Job data with an own `__proto__` key: it has no canonical form (canonicalJobData). */
+export class UnsignableJobDataError extends Error {
+  override readonly name = "UnsignableJobDataError";
+  constructor() {
+    super("job data with a __proto__ key cannot be signed or verified");
+  }
+}
+
+/** Every own enumerable key at every depth, as `JSON.stringify` visits them (through `toJSON`). */
+function collectKeys(value: unknown, keys: Set<string>): void {
+  if (typeof value !== "object" || value === null) return;
   if (Array.isArray(value)) {
-    let out = "[";
-    for (let index = 0; index < value.length; index += 1) {
-      const item: unknown = value[index];
-      out += `${index === 0 ? "" : ","}${item === undefined ? "null" : canonicalJson(item)}`;
-    }
-    return `${out}]`;
+    for (const item of value) collectKeys(item, keys);
+    return;
   }
-  if (!isObject(value)) return JSON.stringify(value) ?? "null";
-  if (typeof value.toJSON === "function") return canonicalJson(value.toJSON());
-  let out = "{";
-  for (const key of Object.keys(value).sort()) {
-    const field = value[key];
-    if (field === undefined) continue;
-    out += `${out.length === 1 ? "" : ","}${JSON.stringify(key)}:${canonicalJson(field)}`;
+  const record = value as Record<string, unknown>;
+  if (typeof record.toJSON === "function") {
+    collectKeys(record.toJSON(), keys);
+    return;
   }
-  return `${out}}`;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    keys.add(key);
+    collectKeys(record[key], keys);
+  }
 }
 
 function hmac(key: string, canonical: string): string {

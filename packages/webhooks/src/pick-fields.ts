@@ -2,7 +2,10 @@
 export function pickFields(source: unknown, keys: readonly string[]): Record<string, unknown> {
   if (source === null || typeof source !== "object" || Array.isArray(source)) return {};
   const record = source as Record<string, unknown>;
-  return Object.fromEntries(keys.filter((key) => key in record).map((key) => [key, record[key]]));
+  // A plain loop: this runs on every object of every delivery the receiver minimizes.
+  const picked: Record<string, unknown> = {};
+  for (const key of keys) if (key in record) picked[key] = record[key];
+  return picked;
 }
 
 /** An expandable Stripe reference reduced to its id (`"cus_1"` or `{ id: "cus_1", … }` → `"cus_1"`). */

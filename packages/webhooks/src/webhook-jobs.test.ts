@@ -19,7 +19,7 @@ describe("stripeEventEnvelope", () => {
   });
 
   it("refuses what the receiver would refuse", () => {
-    const event = stripeEvent("customer.subscription.updated", subscriptionObject({ id: "sub_1", customerId: "cus_1" }));
+    const event = stripeEvent("customer.subscription.updated", subscriptionObject({ id: "sub_1", customerId: "cus_1", status: "active", plan: "pro" }));
     expect(stripeEventEnvelope([event])).toBeUndefined();
     expect(stripeEventEnvelope({ ...event, id: "ch_1" })).toBeUndefined();
     expect(stripeEventEnvelope({ ...event, id: "evt_../x" })).toBeUndefined();
@@ -30,7 +30,7 @@ describe("stripeEventEnvelope", () => {
 
 describe("webhook jobs", () => {
   it("a Stripe job carries the envelope, the event time in milliseconds and the minimized payload", () => {
-    const sub = { ...subscriptionObject({ id: "sub_1", customerId: "cus_1" }), customer: { id: "cus_1", email: "x@example.com" } };
+    const sub = { ...subscriptionObject({ id: "sub_1", customerId: "cus_1", status: "active", plan: "pro" }), customer: { id: "cus_1", email: "x@example.com" } };
     const envelope = stripeEventEnvelope(stripeEvent("customer.subscription.created", sub, { id: "evt_2", created: 20 }));
     if (!envelope) throw new Error("expected an envelope");
     expect(stripeWebhookJob(envelope, 1_234)).toEqual({
