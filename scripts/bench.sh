@@ -26,8 +26,9 @@ Scenarios (default: all):
   soak       the memory soak, ours only, not part of "all" (it takes 5+ minutes): our receiver and
              worker at --rate events/s open loop for --duration (default 300 s, the first
              --warm-up seconds, default 60, are warm-up), RSS of each node process read every
-             second. Without --rate: first a capacity probe (closed loop, 4 connections, 20 s;
-             events applied per second end to end), then the soak at half of it. Prints RSS at
+             second. Without --rate: first a capacity probe (closed loop, 16 connections, 15 s;
+             the events the worker applied per second meanwhile, a lower bound of the highest
+             rate with a flat queue), then the soak at half of it. Prints RSS at
              the end of the warm-up and at the end (medians over 10 s), the max, the growth
              after the warm-up and its least-squares slope (MB/min), PASS/FAIL against
              receiver < 200 MB, worker < 300 MB, growth < 10 %, then the e2e verification.

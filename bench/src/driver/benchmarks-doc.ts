@@ -1,6 +1,6 @@
 import type { ResultRow } from "./result-table";
 import { SOAK_WINDOW_SECONDS } from "./soak-memory";
-import { PROBE_SECONDS, type SoakResult } from "./soak-scenario";
+import { PROBE_CONNECTIONS, PROBE_SECONDS, type SoakResult } from "./soak-scenario";
 
 export interface BenchmarksDoc {
   command: string;
@@ -160,9 +160,10 @@ export function renderSoakSection(doc: SoakDoc): string {
     "",
     "- Our built receiver and worker (`apps/*/dist/main.js`, one worker process) on the benchmark's own",
     "  Redis and Postgres, signed `customer.subscription.updated` deliveries as in the e2e scenario.",
-    `- Without \`--rate\`, a probe first offers a closed loop of 4 connections for ${PROBE_SECONDS} s; the events the`,
-    "  worker applied per second then are the capacity, and the soak offers half of it once the",
-    "  probe's backlog has drained.",
+    `- Without \`--rate\`, a probe first offers a closed loop of ${PROBE_CONNECTIONS} connections for ${PROBE_SECONDS} s; the events the`,
+    "  worker applied per second meanwhile are the capacity, and the soak offers half of it once the",
+    "  probe's backlog has drained. The capacity is a lower bound of the highest rate with a flat queue:",
+    "  the receiver, answering as fast as it can, takes CPU the worker would get at a lower rate.",
     "- **RSS** is `VmRSS` of `/proc/<pid>/status` of each node process itself, read every second from the",
     `  start of the offered load. *At warm-up end* and *at end* are medians over the last ${SOAK_WINDOW_SECONDS} s of the warm-up`,
     "  and of the load (one reading is noisy: the heap grows and is collected); *max* is the highest",

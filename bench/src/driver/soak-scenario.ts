@@ -9,9 +9,9 @@ import { memoryReport, type MemoryReport, type RssPoint } from "./soak-memory";
 import { withSubscriptionRun } from "./subscription-run";
 import { verifyApplied } from "./workload-database";
 
-/** Seconds of the capacity probe, and its closed-loop connections (enough to keep our worker saturated). */
-export const PROBE_SECONDS = 20;
-const PROBE_LANES = 4;
+/** Seconds of the capacity probe, and its closed-loop connections: enough for a backlog even when the machine is busy. */
+export const PROBE_SECONDS = 15;
+export const PROBE_CONNECTIONS = 16;
 
 export interface SoakScenarioOptions {
   servers: BenchServers;
@@ -47,9 +47,11 @@ const drain = (queue: BenchQueue, timeoutMs: number) =>
  * The memory soak of our built receiver and worker (issue 8): signed deliveries offered open
  * loop at a fixed rate for the duration while each process's RSS is read every second, then the
  * backlog drains and every accepted event is verified, as in the e2e scenario. Without a rate, a
- * probe first offers a closed loop of PROBE_LANES connections for PROBE_SECONDS: the events the
- * worker applied per second then are the capacity, and the soak runs at half of it. Drains wait
- * for an empty queue, not for a count of completed jobs (the queue keeps at most 50,000).
+ * probe first offers a closed loop of PROBE_CONNECTIONS connections for PROBE_SECONDS: the events
+ * the worker applied per second meanwhile are the capacity (a lower bound of the highest rate
+ * with a flat queue: the receiver, answering as fast as it can, takes CPU the worker would get at
+ * a lower rate), and the soak runs at half of it. Drains wait for an empty queue, not for a count
+ * of completed jobs (the queue keeps at most 50,000).
  */
 export async function runSoakScenario(options: SoakScenarioOptions, log: (message: string) => void): Promise<SoakResult> {
   return withSubscriptionRun(
@@ -69,9 +71,12 @@ export async function runSoakScenario(options: SoakScenarioOptions, log: (messag
 
       let probedCapacity: number | undefined;
       if (options.rate === undefined) {
-        log(`capacity probe: closed loop, ${PROBE_LANES} connections, ${PROBE_SECONDS} s`);
-        const probe = await generator.closedLoop({ lanes: PROBE_LANES, until: { durationMs: PROBE_SECONDS * 1000 }, next: deliver });
-        probedCapacity = (countOk(probe) - (await queue.depth())) / (probe.elapsedMs / 1000);
+        log(`capacity probe: closed loop, ${PROBE_CONNECTIONS} connections, ${PROBE_SECONDS} s`);
+        const probe = await generator.closedLoop({ lanes: PROBE_CONNECTIONS, until: { durationMs: PROBE_SECONDS * 1000 }, next: deliver });
+        const backlog = await queue.depth();
+        const seconds = probe.elapsedMs / 1000;
+        probedCapacity = (countOk(probe) - backlog) / seconds;
+        log(`  accepted ${Math.round(countOk(probe) / seconds)}/s, applied ${Math.round(probedCapacity)}/s, backlog ${backlog}; draining it`);
         await drain(queue, options.drainTimeoutMs);
       }
       const rate = options.rate ?? Math.max(1, Math.floor(probedCapacity! / 2));
