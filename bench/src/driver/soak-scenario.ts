@@ -62,12 +62,7 @@ export async function runSoakScenario(options: SoakScenarioOptions, log: (messag
       const worker = await startOurWorker(context);
       processes.push(worker.process);
       const generator = new LoadGenerator(receiver.url, 256);
-      const accepted: number[] = [];
-      let next = 0;
-      const deliver = () => {
-        const index = next++;
-        return { ...workload.delivery(index), onOk: () => accepted.push(index) };
-      };
+      const { next: deliver, accepted } = workload.sequence();
 
       let probedCapacity: number | undefined;
       if (options.rate === undefined) {
