@@ -30,8 +30,9 @@ Scenarios (default: all):
              the events the worker applied per second meanwhile, a lower bound of the highest
              rate with a flat queue), then the soak at half of it. Prints RSS at
              the end of the warm-up and at the end (medians over 10 s), the max, the growth
-             after the warm-up and its least-squares slope (MB/min), PASS/FAIL against
-             receiver < 200 MB, worker < 300 MB, growth < 10 %, then the e2e verification.
+             between them, the least-squares line through the readings after the warm-up
+             (slope in MB/min, its growth), PASS/FAIL against receiver < 200 MB, worker <
+             300 MB, growth of the line < 10 %, then the e2e verification.
              Writes the "Memory soak" section of docs/benchmarks.md (the other runs keep it,
              it keeps theirs) and docs/benchmarks-soak.svg. Of the options below it uses
              --duration, --warm-up, --rate, --subscriptions, --concurrency, --drain-timeout,

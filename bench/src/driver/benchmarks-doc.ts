@@ -166,10 +166,13 @@ export function renderSoakSection(doc: SoakDoc): string {
     "  the receiver, answering as fast as it can, takes CPU the worker would get at a lower rate.",
     "- **RSS** is `VmRSS` of `/proc/<pid>/status` of each node process itself, read every second from the",
     `  start of the offered load. *At warm-up end* and *at end* are medians over the last ${SOAK_WINDOW_SECONDS} s of the warm-up`,
-    "  and of the load (one reading is noisy: the heap grows and is collected); *max* is the highest",
-    "  reading. *Growth* is at end / at warm-up end − 1; the *slope* is a least-squares fit over every",
-    "  reading after the warm-up. MB = 10^6 bytes. Limits (issue 8): receiver < 200 MB, worker < 300 MB,",
-    "  growth < 10 %. The command exits 1 when a check or the verification fails.",
+    "  and of the load; *max* is the highest reading; *end vs warm-up end* is their ratio − 1, shown, not",
+    "  judged: V8's heap grows and is collected in a sawtooth of tens of MB, so two windows can differ by",
+    "  more than 10 % with no leak. The growth judged is that of the least-squares line through every",
+    "  reading after the warm-up (its *slope*, and its rise to the end over its value at the warm-up end),",
+    "  which a leak raises as a whole. MB = 10^6 bytes. Limits (issue 8): receiver < 200 MB,",
+    "  worker < 300 MB (every reading), growth < 10 %. The command exits 1 when a check or the",
+    "  verification fails.",
     end,
   ].join("\n");
 }
