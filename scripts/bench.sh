@@ -7,6 +7,7 @@ set -euo pipefail
 usage() {
   cat <<'HELP'
 Usage: bash scripts/bench.sh [receiver|worker|e2e|all] [--repeat N] [options]
+       bash scripts/bench.sh soak [--duration S] [--warm-up S] [--rate N] [options]
 
 Measures our built receiver and worker against bare baselines (bench/src/bare/) in one run, on
 a Redis and a Postgres the benchmark starts for itself on free ports (the development servers
@@ -22,11 +23,28 @@ Scenarios (default: all):
   worker     --events customer.subscription.updated over --subscriptions subscriptions, queue
              filled first, then the drain at --concurrency
   e2e        receiver + worker at each --e2e-rates offered rate: does the queue depth stay flat?
+  soak       the memory soak, ours only, not part of "all" (it takes 5+ minutes): our receiver and
+             worker at --rate events/s open loop for --duration (default 300 s, the first
+             --warm-up seconds, default 60, are warm-up), RSS of each node process read every
+             second. Without --rate: first a capacity probe (closed loop, 16 connections, 15 s;
+             the events the worker applied per second meanwhile, a lower bound of the highest
+             rate with a flat queue), then the soak at half of it. Prints RSS at
+             the end of the warm-up and at the end (medians over 10 s), the max, the growth
+             between them, the least-squares line through the readings after the warm-up
+             (slope in MB/min, its growth), PASS/FAIL against receiver < 200 MB, worker <
+             300 MB, growth of the line < 10 %, then the e2e verification.
+             Writes the "Memory soak" section of docs/benchmarks.md (the other runs keep it,
+             it keeps theirs) and docs/benchmarks-soak.svg. Of the options below it uses
+             --duration, --warm-up, --rate, --subscriptions, --concurrency, --drain-timeout,
+             --no-docs.
 
 Options:
   --repeat N             repeats per scenario and variant; the table shows medians   [3]
   --duration S           seconds of each measured receiver / e2e phase               [10]
+                         (soak: of the whole soak, warm-up included)                  [300]
   --warm-up S            seconds of receiver warm-up before measuring                 [2]
+                         (soak: its first seconds, before growth counts; --warmup too) [60]
+  --rate N               soak only: offered events/s        [half the probed capacity]
   --connections N        closed-loop connections                                      [50]
   --receiver-rates LIST  open-loop rates of the receiver, req/s                       [1000,2000]
   --e2e-rates LIST       offered rates of the e2e scenario, events/s                  [500,1000,2000,3000]
@@ -41,7 +59,8 @@ Options:
 
 A run with other values than the defaults is labelled "reduced scale" in docs/benchmarks.md.
 It ends with a verification line (every accepted event applied exactly once, every subscription
-on its newest plan). Exit code: 0 verified, 1 verification failed or a run broke, 2 usage error.
+on its newest plan). Exit code: 0 verified, 1 verification failed, a soak check failed or a run
+broke, 2 usage error.
 HELP
 }
 

@@ -35,12 +35,7 @@ export async function runE2eScenario(variant: Variant, options: E2eScenarioOptio
       const worker = await startWorker(variant, context);
       processes.push(worker);
       const generator = new LoadGenerator(receiver.url, 256);
-      const accepted: number[] = [];
-      let next = 0;
-      const deliver = () => {
-        const index = next++;
-        return { ...workload.delivery(index), onOk: () => accepted.push(index) };
-      };
+      const { next: deliver, accepted } = workload.sequence();
       const drained = () =>
         waitFor("the worker to drain the backlog", async () => (await queue.finished()) >= accepted.length, {
           timeoutMs: options.drainTimeoutMs,

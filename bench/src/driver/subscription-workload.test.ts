@@ -18,4 +18,13 @@ describe("SubscriptionWorkload", () => {
     expect(created(3) - created(0)).toBe(1);
     expect(workload.delivery(3).headers["stripe-signature"]).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
   });
+
+  it("hands out deliveries in order and collects the ones answered 2xx", () => {
+    const { next, accepted } = workload.sequence();
+    const deliveries = [next(), next(), next()];
+    expect(deliveries.map((delivery) => delivery.eventId)).toEqual(["evt_t1_0", "evt_t1_1", "evt_t1_2"]);
+    deliveries[2]!.onOk!();
+    deliveries[0]!.onOk!();
+    expect(accepted).toEqual([2, 0]);
+  });
 });

@@ -64,6 +64,17 @@ export class SubscriptionWorkload {
     return { path: "/webhooks/stripe", eventId: this.eventId(i), ...signStripe(event, this.stripeSecret) };
   }
 
+  /** Deliveries 0, 1, 2, … one per call of `next`; `accepted` collects the indexes answered 2xx. */
+  sequence(): { next: () => WorkloadDelivery; accepted: number[] } {
+    const accepted: number[] = [];
+    let index = 0;
+    const next = () => {
+      const i = index++;
+      return { ...this.delivery(i), onOk: () => accepted.push(i) };
+    };
+    return { next, accepted };
+  }
+
   /** Subscription id → the plan of its newest event among `accepted` event indexes. */
   expectedPlans(accepted: readonly number[]): Map<string, string> {
     const newest = new Map<number, number>();
