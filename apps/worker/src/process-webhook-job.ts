@@ -38,7 +38,6 @@ export function createWebhookProcessor(deps: ProcessorDependencies) {
     const parsed = webhookJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`poison job data: ${parsed.error.issues[0]?.message ?? "invalid"}`);
     const data = parsed.data;
-    const log = deps.log.child({ provider: data.provider, eventId: data.eventId, type: data.type });
     const timer = deps.metrics.processingSeconds.startTimer({ provider: data.provider });
     const result = await applyWebhookEvent(deps.prisma, data, {
       timeoutMs: deps.jobTimeoutMs,
@@ -50,18 +49,21 @@ export function createWebhookProcessor(deps: ProcessorDependencies) {
     observeEndToEnd(deps.metrics, job, data, result);
     deps.metrics.processed.inc({ provider: data.provider, status: result.status });
     if (result.ignoredReason) deps.metrics.ignored.inc({ provider: data.provider, reason: result.ignoredReason });
+    const event = { provider: data.provider, eventId: data.eventId, type: data.type };
     if (result.ignoredReason === "other_stripe_mode") {
-      log.error(
-        { livemode: data.payload.livemode, stripeLivemode: deps.stripeLivemode },
+      deps.log.error(
+        { ...event, livemode: data.payload.livemode, stripeLivemode: deps.stripeLivemode },
         "stripe event of the other mode ignored: check STRIPE_LIVEMODE, then replay the ignored events",
       );
     }
-    log.info({ status: result.status, alreadySettled: result.alreadySettled, attempt: job.attemptsMade + 1 }, "event processed");
+    // Debug only, as the receiver's accepted deliveries: the metrics count every outcome and the
+    // ledger holds each event; a line per event would cost the hot path and fill the logs.
+    deps.log.debug({ ...event, status: result.status, alreadySettled: result.alreadySettled, attempt: job.attemptsMade + 1 }, "event processed");
     if (data.provider === "clerk") {
       // Settled: a re-run is a no-op that needs ids only, so the job kept in Redis (for the
       // duplicate fast path) need not hold the user's email and names any longer.
       await job.updateData(signWebhookJob(withoutPersonalData(data), deps.signingKeys)).catch((error: unknown) => {
-        log.warn({ err: errorMessage(error) }, "could not strip personal data from job");
+        deps.log.warn({ ...event, err: errorMessage(error) }, "could not strip personal data from job");
       });
     }
     return result;
