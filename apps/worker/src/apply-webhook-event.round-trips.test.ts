@@ -1,7 +1,15 @@
 import { createPrismaClient, databasePoolOf, type DatabasePool, type PrismaClient } from "@wh/db";
 import type { WebhookJob } from "@wh/queue";
-import { checkoutSession, stripeEvent, subscriptionObject, testServers, uniqueId } from "@wh/testkit";
-import { applyJob, stripeJob } from "./test-support/apply-job";
+import {
+  checkoutSession,
+  clerkUserDeletedEvent,
+  clerkUserEvent,
+  stripeEvent,
+  subscriptionObject,
+  testServers,
+  uniqueId,
+} from "@wh/testkit";
+import { applyJob, clerkJob, stripeJob } from "./test-support/apply-job";
 
 /**
  * The hot path's budget in network exchanges with Postgres, counted on the pool's clients: a
@@ -96,5 +104,51 @@ describe("round trips to Postgres per subscription event", () => {
     await applyJob(prisma, stripeJob(stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId, customerId }), { created: t0 + 1 })));
     expect(await exchangesOf(waiting)).toEqual({ status: "completed", exchanges: 3 });
     expect(await prisma.user.findUnique({ where: { clerkUserId }, select: { currentPlan: true } })).toEqual({ currentPlan: "pro" });
+  });
+});
+
+describe("round trips to Postgres per Clerk user event", () => {
+  it("a handled event takes at most 3, a duplicate delivery 2", async () => {
+    const id = uniqueId("user");
+    const at = t0 * 1000;
+    const created = clerkJob(clerkUserEvent("user.created", { id, email: `${id}@example.com` }, at));
+    const updated = clerkJob(clerkUserEvent("user.updated", { id, email: `new-${id}@example.com` }, at + 2_000));
+    const deleted = clerkJob(clerkUserDeletedEvent(id, at + 5_000));
+
+    expect({
+      created: await exchangesOf(created),
+      updated: await exchangesOf(updated),
+      stale: await exchangesOf(clerkJob(clerkUserEvent("user.updated", { id, email: `old-${id}@example.com` }, at + 1_000))),
+      identical: await exchangesOf(clerkJob(clerkUserEvent("user.updated", { id, email: `new-${id}@example.com` }, at + 3_000))),
+      deleted: await exchangesOf(deleted),
+      "after deletion": await exchangesOf(clerkJob(clerkUserEvent("user.updated", { id, email: `late-${id}@example.com` }, at + 9_000))),
+      "deleted again": await exchangesOf(clerkJob(clerkUserDeletedEvent(id, at + 6_000))),
+      "created again": await exchangesOf(created),
+      "deleted delivered again": await exchangesOf(deleted),
+    }).toEqual({
+      created: { status: "completed", exchanges: 3 },
+      updated: { status: "completed", exchanges: 2 },
+      stale: { status: "skipped_stale", exchanges: 2 },
+      identical: { status: "skipped_duplicate", exchanges: 2 },
+      deleted: { status: "completed", exchanges: 2 },
+      "after deletion": { status: "skipped_stale", exchanges: 2 },
+      "deleted again": { status: "skipped_duplicate", exchanges: 2 },
+      "created again": { status: "completed", exchanges: 2 },
+      "deleted delivered again": { status: "completed", exchanges: 2 },
+    });
+    expect(await prisma.user.findUnique({ where: { clerkUserId: id }, select: { email: true, deletedAt: true } })).toEqual({
+      email: null,
+      deletedAt: new Date(at + 5_000),
+    });
+  });
+
+  it("a user deleted before we saw it takes 3 for its tombstone, and its ledger row names it", async () => {
+    const id = uniqueId("user");
+    const deleted = clerkJob(clerkUserDeletedEvent(id, t0 * 1000));
+    expect(await exchangesOf(deleted)).toEqual({ status: "completed", exchanges: 3 });
+    const user = await prisma.user.findUniqueOrThrow({ where: { clerkUserId: id }, select: { id: true } });
+    expect(await prisma.webhookEvent.findUniqueOrThrow({ where: { provider_eventId: { provider: "clerk", eventId: deleted.eventId } }, select: { userId: true } })).toEqual({
+      userId: user.id,
+    });
   });
 });
