@@ -1,7 +1,7 @@
 import { createPrismaClient, databasePoolOf, type DatabasePool, type PrismaClient } from "@wh/db";
 import type { WebhookJob } from "@wh/queue";
-import { checkoutSession, stripeEvent, subscriptionObject, testServers, uniqueId } from "@wh/testkit";
-import { applyJob, stripeJob } from "./test-support/apply-job";
+import { checkoutSession, clerkUserDeletedEvent, clerkUserEvent, stripeEvent, subscriptionObject, testServers, uniqueId } from "@wh/testkit";
+import { applyJob, clerkJob, stripeJob } from "./test-support/apply-job";
 
 /**
  * The hot path's budget in network exchanges with Postgres, counted on the pool's clients: a
@@ -96,5 +96,48 @@ describe("round trips to Postgres per subscription event", () => {
     await applyJob(prisma, stripeJob(stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId, customerId }), { created: t0 + 1 })));
     expect(await exchangesOf(waiting)).toEqual({ status: "completed", exchanges: 3 });
     expect(await prisma.user.findUnique({ where: { clerkUserId }, select: { currentPlan: true } })).toEqual({ currentPlan: "pro" });
+  });
+});
+
+describe("round trips to Postgres per Clerk user event", () => {
+  it("a handled event takes at most 3, a duplicate delivery 2", async () => {
+    const id = uniqueId("user");
+    const at = t0 * 1000;
+    const update = (email: string, when: number) => clerkJob(clerkUserEvent("user.updated", { id, email: `${email}-${id}@example.com` }, when));
+    const created = clerkJob(clerkUserEvent("user.created", { id, email: `${id}@example.com` }, at));
+    const updated = update("new", at + 2_000);
+    const deleted = clerkJob(clerkUserDeletedEvent(id, at + 5_000));
+    // In order: each case's delivery, then the status and exchanges it must take.
+    const cases: [string, WebhookJob, string, number][] = [
+      ["created (new user)", created, "completed", 3],
+      ["updated", updated, "completed", 2],
+      ["stale", update("old", at + 1_000), "skipped_stale", 2],
+      ["identical snapshot", update("new", at + 3_000), "skipped_duplicate", 2],
+      ["deleted", deleted, "completed", 2],
+      ["updated after deletion", update("late", at + 9_000), "skipped_stale", 2],
+      ["deleted again (new delivery id)", clerkJob(clerkUserDeletedEvent(id, at + 6_000)), "skipped_duplicate", 2],
+      ["created, delivered again", created, "completed", 2],
+      ["deleted, delivered again", deleted, "completed", 2],
+    ];
+    const measured: [string, string, number][] = [];
+    for (const [name, job] of cases) {
+      const { status, exchanges: taken } = await exchangesOf(job);
+      measured.push([name, status, taken]);
+    }
+    expect(measured).toEqual(cases.map(([name, , status, taken]) => [name, status, taken]));
+    expect(await prisma.user.findUnique({ where: { clerkUserId: id }, select: { email: true, deletedAt: true } })).toEqual({
+      email: null,
+      deletedAt: new Date(at + 5_000),
+    });
+  });
+
+  it("a user deleted before we saw it takes 3 for its tombstone, and its ledger row names it", async () => {
+    const id = uniqueId("user");
+    const deleted = clerkJob(clerkUserDeletedEvent(id, t0 * 1000));
+    expect(await exchangesOf(deleted)).toEqual({ status: "completed", exchanges: 3 });
+    const user = await prisma.user.findUniqueOrThrow({ where: { clerkUserId: id }, select: { id: true } });
+    expect(await prisma.webhookEvent.findUniqueOrThrow({ where: { provider_eventId: { provider: "clerk", eventId: deleted.eventId } }, select: { userId: true } })).toEqual({
+      userId: user.id,
+    });
   });
 });

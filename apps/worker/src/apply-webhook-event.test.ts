@@ -279,6 +279,19 @@ describe("Stripe checkout and subscriptions", () => {
     expect(plans).toEqual(Array(20).fill(null));
   });
 
+  it("keeps one tombstone without a plan when a user.deleted for a user never seen races Stripe's placeholder insert", async () => {
+    for (let round = 0; round < 10; round += 1) {
+      const clerkUserId = uniqueId("user");
+      const sub = subscriptionObject({ id: uniqueId("sub"), customerId: uniqueId("cus"), status: "active", plan: "pro", clerkUserId });
+      const deleted = clerkJob(clerkUserDeletedEvent(clerkUserId));
+      await Promise.all([applyJob(prisma, stripeJob(stripeEvent("customer.subscription.created", sub))), applyJob(prisma, deleted)]);
+      const user = await userByClerkId(clerkUserId);
+      expect(user).toMatchObject({ currentPlan: null, email: null });
+      expect(user?.deletedAt).not.toBeNull();
+      expect(await ledger("clerk", deleted.eventId)).toMatchObject({ status: "completed", userId: user?.id });
+    }
+  });
+
   it("keeps a granting subscription's unknown price key as the plan, so the validator can deny it by name", async () => {
     const clerkUserId = uniqueId("user");
     const sub = subscriptionObject({ id: uniqueId("sub"), customerId: uniqueId("cus"), status: "active", plan: "enterprise_legacy", clerkUserId });

@@ -18,11 +18,7 @@ const HANDLERS: Record<WebhookProvider, Record<string, EventHandler>> = {
     "invoice.payment_succeeded": applyInvoicePaid,
     "invoice.payment_failed": applyInvoicePaymentFailed,
   },
-  clerk: {
-    "user.created": applyUserUpsert,
-    "user.updated": applyUserUpsert,
-    "user.deleted": applyUserDeleted,
-  },
+  clerk: {},
 };
 
 /** The hot path's types: plain `pg` in pipelined exchanges (see apply-webhook-event.ts). */
@@ -32,7 +28,11 @@ const PIPELINED_HANDLERS: Record<WebhookProvider, Record<string, PipelinedHandle
     "customer.subscription.updated": applySubscriptionEvent,
     "customer.subscription.deleted": applySubscriptionEvent,
   },
-  clerk: {},
+  clerk: {
+    "user.created": applyUserUpsert,
+    "user.updated": applyUserUpsert,
+    "user.deleted": applyUserDeleted,
+  },
 };
 
 export function pipelinedHandlerFor(provider: WebhookProvider, type: string): PipelinedHandler | undefined {
