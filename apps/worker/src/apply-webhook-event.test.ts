@@ -3,6 +3,7 @@ import {
   checkoutSession,
   clerkUserDeletedEvent,
   clerkUserEvent,
+  invoiceObject,
   stripeEvent,
   subscriptionObject,
   testServers,
@@ -370,12 +371,17 @@ describe("search keys in the ledger", () => {
     const subscription = stripeJob(
       stripeEvent("customer.subscription.created", subscriptionObject({ id: uniqueId("sub"), customerId, status: "active", plan: "pro" }), { created: at + 1 }),
     );
-    for (const job of [userCreated, checkout, subscription]) await applyJob(prisma, job);
+    const subscriptionId = (subscription.payload.data as { object: { id: string } }).object.id;
+    const failed = stripeJob(stripeEvent("invoice.payment_failed", invoiceObject({ subscriptionId }), { created: at + 2 }));
+    const paid = stripeJob(stripeEvent("invoice.paid", invoiceObject({ subscriptionId }), { created: at + 3 }));
+    for (const job of [userCreated, checkout, subscription, failed, paid]) await applyJob(prisma, job);
     const user = await userByClerkId(clerkUserId);
 
     expect(await ledger("clerk", userCreated.eventId)).toMatchObject({ userId: user?.id, stripeCustomerId: null });
     expect(await ledger("stripe", checkout.eventId)).toMatchObject({ userId: user?.id, stripeCustomerId: customerId });
     expect(await ledger("stripe", subscription.eventId)).toMatchObject({ status: "completed", userId: user?.id, stripeCustomerId: customerId });
+    expect(await ledger("stripe", failed.eventId)).toMatchObject({ status: "completed", userId: user?.id });
+    expect(await ledger("stripe", paid.eventId)).toMatchObject({ status: "completed", userId: user?.id });
   });
 
   it("stores the Stripe customer of deferred and dead events, whose user is not known", async () => {
