@@ -280,6 +280,27 @@ describe("Stripe checkout and subscriptions", () => {
     expect(plans).toEqual(Array(20).fill(null));
   });
 
+  it("applies a user's checkout, invoice and subscription events at once without a deadlock (one lock order)", async () => {
+    const at = created();
+    const rounds = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const { clerkUserId, customerId, subscriptionId } = await subscribe("starter", "active", at);
+        const event = (type: string, object: Record<string, unknown>, seconds: number) =>
+          applyJob(prisma, stripeJob(stripeEvent(type, object, { created: at + seconds })));
+        const results = await Promise.all([
+          event("checkout.session.completed", checkoutSession({ clerkUserId, customerId }), 10),
+          event("customer.subscription.created", subscriptionObject({ id: uniqueId("sub"), customerId, status: "active", plan: "business" }), 10),
+          event("invoice.payment_failed", invoiceObject({ subscriptionId }), 10),
+          event("invoice.paid", invoiceObject({ subscriptionId }), 11),
+          event("customer.subscription.updated", subscriptionObject({ id: subscriptionId, customerId, status: "active", plan: "pro" }), 12),
+        ]);
+        return { statuses: results.map((result) => result.status), plan: (await userByClerkId(clerkUserId))?.currentPlan };
+      }),
+    );
+    expect(rounds.map((round) => round.plan)).toEqual(Array(10).fill("business"));
+    expect(rounds.flatMap((round) => round.statuses).filter((status) => status === "deferred")).toEqual([]);
+  });
+
   it("keeps a granting subscription's unknown price key as the plan, so the validator can deny it by name", async () => {
     const clerkUserId = uniqueId("user");
     const sub = subscriptionObject({ id: uniqueId("sub"), customerId: uniqueId("cus"), status: "active", plan: "enterprise_legacy", clerkUserId });
