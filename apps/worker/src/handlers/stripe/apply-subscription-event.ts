@@ -1,5 +1,5 @@
 import { bestPlan } from "@wh/billing";
-import { lockKeysStatement, type PipelinedTransaction, type Statement } from "@wh/db";
+import { lockKeysStatement, type PipelinedTransaction } from "@wh/db";
 import { customerWaitKey, subscriptionWaitKey } from "../../deferred/wait-key";
 import { placeholderUserStatement, USER_BY_CLERK_ID } from "../../users/ensure-user";
 import {
