@@ -1,8 +1,8 @@
 import type { StoredSubscription } from "../../users/recompute-current-plan";
 import type { PipelinedHandler, SettledOutcome } from "../handler-types";
-import { subscriptionStatusChange, type StatusChange } from "./apply-subscription-status";
-import { invoiceSubscriptionPlan } from "./lock-invoice-subscription";
+import { invoiceSubscriptionPlan } from "./invoice-subscription-plan";
 import { invoiceSchema, stripeObject } from "./stripe-payloads";
+import { subscriptionStatusChange, type StatusChange } from "./subscription-status-change";
 
 /** The statuses a payment failure sets (apply-invoice-payment-failed.ts), and so a payment may lift. */
 const SET_BY_PAYMENT_FAILURE = new Set(["past_due", "unpaid"]);

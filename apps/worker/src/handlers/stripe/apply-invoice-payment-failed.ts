@@ -1,7 +1,7 @@
 import type { PipelinedHandler } from "../handler-types";
-import { subscriptionStatusChange } from "./apply-subscription-status";
-import { invoiceSubscriptionPlan } from "./lock-invoice-subscription";
+import { invoiceSubscriptionPlan } from "./invoice-subscription-plan";
 import { invoiceSchema, stripeObject } from "./stripe-payloads";
+import { subscriptionStatusChange } from "./subscription-status-change";
 
 /**
  * `invoice.payment_failed`: records the failure once per invoice attempt and marks the

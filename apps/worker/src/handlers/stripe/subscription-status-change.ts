@@ -1,6 +1,6 @@
 import type { Statement } from "@wh/db";
 import { setPlanStatement } from "../../users/recompute-current-plan";
-import type { InvoiceSubscription } from "./lock-invoice-subscription";
+import type { InvoiceSubscription } from "./invoice-subscription-plan";
 import { isNewerSubscriptionVersion, storedVersion } from "./subscription-event-order";
 
 /** `kept`: the event is current, but `mayChange` refused to move the subscription from its status. */
