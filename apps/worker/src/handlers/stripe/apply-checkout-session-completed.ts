@@ -11,7 +11,8 @@ import { checkoutSessionSchema, expandableId, stripeObject } from "./stripe-payl
  *
  * On the hot path: the first exchange takes the customer's wait-key lock (after the delivery's,
  * before the user row the link updates: the order every handler keeps) and ensures the user
- * (placeholder insert, then its id); the link rides in the last exchange. Two round trips.
+ * (placeholder insert, then its id; for a settled delivery the insert finds the user its first
+ * run made and does nothing); the link rides in the last exchange. Two round trips.
  */
 export const applyCheckoutSessionCompleted: PipelinedHandler = (job, eventAt) => {
   const session = stripeObject(job.payload, checkoutSessionSchema, "checkout session");
