@@ -1,6 +1,15 @@
 import { createPrismaClient, databasePoolOf, type DatabasePool, type PrismaClient } from "@wh/db";
 import type { WebhookJob } from "@wh/queue";
-import { checkoutSession, clerkUserDeletedEvent, clerkUserEvent, stripeEvent, subscriptionObject, testServers, uniqueId } from "@wh/testkit";
+import {
+  checkoutSession,
+  clerkUserDeletedEvent,
+  clerkUserEvent,
+  invoiceObject,
+  stripeEvent,
+  subscriptionObject,
+  testServers,
+  uniqueId,
+} from "@wh/testkit";
 import { applyJob, clerkJob, stripeJob } from "./test-support/apply-job";
 
 /**
@@ -139,5 +148,47 @@ describe("round trips to Postgres per Clerk user event", () => {
     expect(await prisma.webhookEvent.findUniqueOrThrow({ where: { provider_eventId: { provider: "clerk", eventId: deleted.eventId } }, select: { userId: true } })).toEqual({
       userId: user.id,
     });
+describe("round trips to Postgres per checkout and invoice event", () => {
+  it("a handled event takes at most 3, a duplicate delivery 2", async () => {
+    const clerkUserId = uniqueId("user");
+    const customerId = uniqueId("cus");
+    const subscriptionId = uniqueId("sub");
+    const checkout = (customer: string, at: number) =>
+      stripeJob(stripeEvent("checkout.session.completed", checkoutSession({ clerkUserId, customerId: customer }), { created: at }));
+    const invoice = invoiceObject({ subscriptionId, attemptCount: 4, nextPaymentAttempt: null });
+    const invoiceEvent = (type: string, at: number) => stripeJob(stripeEvent(type, invoice, { created: at }));
+    const firstCheckout = checkout(customerId, t0);
+    const failed = invoiceEvent("invoice.payment_failed", t0 + 10);
+    const paid = invoiceEvent("invoice.paid", t0 + 20);
+
+    const newUser = await exchangesOf(firstCheckout);
+    const knownUser = await exchangesOf(checkout(uniqueId("cus"), t0 + 1));
+    const waiting = await exchangesOf(invoiceEvent("invoice.payment_failed", t0 + 2));
+    const subscription = subscriptionObject({ id: subscriptionId, customerId, status: "active", plan: "pro" });
+    await applyJob(prisma, stripeJob(stripeEvent("customer.subscription.created", subscription, { created: t0 + 3 })));
+    expect({
+      "checkout, new user": newUser,
+      "checkout, known user": knownUser,
+      "invoice, deferred": waiting,
+      "payment failed": await exchangesOf(failed),
+      "payment failed, same attempt under another event id": await exchangesOf(invoiceEvent("invoice.payment_failed", t0 + 11)),
+      paid: await exchangesOf(paid),
+      "paid, already active": await exchangesOf(invoiceEvent("invoice.payment_succeeded", t0 + 21)),
+      "checkout again": await exchangesOf(firstCheckout),
+      "payment failed again": await exchangesOf(failed),
+      "paid again": await exchangesOf(paid),
+    }).toEqual({
+      "checkout, new user": { status: "completed", exchanges: 2 },
+      "checkout, known user": { status: "completed", exchanges: 2 },
+      "invoice, deferred": { status: "deferred", exchanges: 2 },
+      "payment failed": { status: "completed", exchanges: 2 },
+      "payment failed, same attempt under another event id": { status: "skipped_duplicate", exchanges: 2 },
+      paid: { status: "completed", exchanges: 2 },
+      "paid, already active": { status: "skipped_duplicate", exchanges: 2 },
+      "checkout again": { status: "completed", exchanges: 2 },
+      "payment failed again": { status: "completed", exchanges: 2 },
+      "paid again": { status: "completed", exchanges: 2 },
+    });
+    expect(await prisma.user.findUnique({ where: { clerkUserId }, select: { currentPlan: true } })).toEqual({ currentPlan: "pro" });
   });
 });

@@ -3,6 +3,7 @@ import {
   checkoutSession,
   clerkUserDeletedEvent,
   clerkUserEvent,
+  invoiceObject,
   stripeEvent,
   subscriptionObject,
   testServers,
@@ -290,6 +291,25 @@ describe("Stripe checkout and subscriptions", () => {
       expect(user?.deletedAt).not.toBeNull();
       expect(await ledger("clerk", deleted.eventId)).toMatchObject({ status: "completed", userId: user?.id });
     }
+  it("applies a user's checkout, invoice and subscription events at once without a deadlock (one lock order)", async () => {
+    const at = created();
+    const rounds = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const { clerkUserId, customerId, subscriptionId } = await subscribe("starter", "active", at);
+        const event = (type: string, object: Record<string, unknown>, seconds: number) =>
+          applyJob(prisma, stripeJob(stripeEvent(type, object, { created: at + seconds })));
+        const results = await Promise.all([
+          event("checkout.session.completed", checkoutSession({ clerkUserId, customerId }), 10),
+          event("customer.subscription.created", subscriptionObject({ id: uniqueId("sub"), customerId, status: "active", plan: "business" }), 10),
+          event("invoice.payment_failed", invoiceObject({ subscriptionId }), 10),
+          event("invoice.paid", invoiceObject({ subscriptionId }), 11),
+          event("customer.subscription.updated", subscriptionObject({ id: subscriptionId, customerId, status: "active", plan: "pro" }), 12),
+        ]);
+        return { statuses: results.map((result) => result.status), plan: (await userByClerkId(clerkUserId))?.currentPlan };
+      }),
+    );
+    expect(rounds.map((round) => round.plan)).toEqual(Array(10).fill("business"));
+    expect(rounds.flatMap((round) => round.statuses).filter((status) => status === "deferred")).toEqual([]);
   });
 
   it("keeps a granting subscription's unknown price key as the plan, so the validator can deny it by name", async () => {
@@ -383,12 +403,17 @@ describe("search keys in the ledger", () => {
     const subscription = stripeJob(
       stripeEvent("customer.subscription.created", subscriptionObject({ id: uniqueId("sub"), customerId, status: "active", plan: "pro" }), { created: at + 1 }),
     );
-    for (const job of [userCreated, checkout, subscription]) await applyJob(prisma, job);
+    const subscriptionId = (subscription.payload.data as { object: { id: string } }).object.id;
+    const failed = stripeJob(stripeEvent("invoice.payment_failed", invoiceObject({ subscriptionId }), { created: at + 2 }));
+    const paid = stripeJob(stripeEvent("invoice.paid", invoiceObject({ subscriptionId }), { created: at + 3 }));
+    for (const job of [userCreated, checkout, subscription, failed, paid]) await applyJob(prisma, job);
     const user = await userByClerkId(clerkUserId);
 
     expect(await ledger("clerk", userCreated.eventId)).toMatchObject({ userId: user?.id, stripeCustomerId: null });
     expect(await ledger("stripe", checkout.eventId)).toMatchObject({ userId: user?.id, stripeCustomerId: customerId });
     expect(await ledger("stripe", subscription.eventId)).toMatchObject({ status: "completed", userId: user?.id, stripeCustomerId: customerId });
+    expect(await ledger("stripe", failed.eventId)).toMatchObject({ status: "completed", userId: user?.id });
+    expect(await ledger("stripe", paid.eventId)).toMatchObject({ status: "completed", userId: user?.id });
   });
 
   it("stores the Stripe customer of deferred and dead events, whose user is not known", async () => {

@@ -12,12 +12,7 @@ import { applySubscriptionEvent } from "./stripe/apply-subscription-event";
  * as `ignored`.
  */
 const HANDLERS: Record<WebhookProvider, Record<string, EventHandler>> = {
-  stripe: {
-    "checkout.session.completed": applyCheckoutSessionCompleted,
-    "invoice.paid": applyInvoicePaid,
-    "invoice.payment_succeeded": applyInvoicePaid,
-    "invoice.payment_failed": applyInvoicePaymentFailed,
-  },
+  stripe: {},
   clerk: {},
 };
 
@@ -27,6 +22,10 @@ const PIPELINED_HANDLERS: Record<WebhookProvider, Record<string, PipelinedHandle
     "customer.subscription.created": applySubscriptionEvent,
     "customer.subscription.updated": applySubscriptionEvent,
     "customer.subscription.deleted": applySubscriptionEvent,
+    "checkout.session.completed": applyCheckoutSessionCompleted,
+    "invoice.paid": applyInvoicePaid,
+    "invoice.payment_succeeded": applyInvoicePaid,
+    "invoice.payment_failed": applyInvoicePaymentFailed,
   },
   clerk: {
     "user.created": applyUserUpsert,

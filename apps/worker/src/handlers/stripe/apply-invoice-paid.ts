@@ -1,10 +1,17 @@
-import { type EventHandler, type SettledOutcome, type Tx } from "../handler-types";
-import { applySubscriptionStatus } from "./apply-subscription-status";
-import { lockInvoiceSubscription, type StoredSubscription } from "./lock-invoice-subscription";
-import { invoiceSchema, invoiceSubscriptionId, stripeObject } from "./stripe-payloads";
+import type { StoredSubscription } from "../../users/recompute-current-plan";
+import type { PipelinedHandler, SettledOutcome } from "../handler-types";
+import { invoiceSubscriptionPlan } from "./invoice-subscription-plan";
+import { invoiceSchema, stripeObject } from "./stripe-payloads";
+import { subscriptionStatusChange, type StatusChange } from "./subscription-status-change";
 
 /** The statuses a payment failure sets (apply-invoice-payment-failed.ts), and so a payment may lift. */
 const SET_BY_PAYMENT_FAILURE = new Set(["past_due", "unpaid"]);
+
+/**
+ * When the subscription's newest recorded payment failure happened. Read in the first exchange,
+ * under the subscription's lock, which every event recording a failure of it holds too.
+ */
+const LAST_FAILURE = `SELECT max(failed_at) AS "lastFailedAt" FROM invoice_payment_failures WHERE stripe_subscription_id = $1`;
 
 /**
  * `invoice.paid` / `invoice.payment_succeeded`: a paid invoice restores `active` after a payment
@@ -14,23 +21,21 @@ const SET_BY_PAYMENT_FAILURE = new Set(["past_due", "unpaid"]);
  * Those states change through the subscription's own events, which Stripe sends as well.
  * Waits (`deferred`) for a subscription that is not stored yet.
  */
-export const applyInvoicePaid: EventHandler = async ({ tx, job, eventAt }) => {
+export const applyInvoicePaid: PipelinedHandler = (job, eventAt) => {
   const invoice = stripeObject(job.payload, invoiceSchema, "invoice");
-  const subscriptionId = invoiceSubscriptionId(invoice);
-  if (!subscriptionId) return { status: "ignored", reason: "invoice without a subscription" };
-  const subscription = await lockInvoiceSubscription(tx, subscriptionId);
-  if ("deferred" in subscription) return subscription.deferred;
-
-  return { ...(await applyPaidStatus(tx, subscription.stored, eventAt, job.eventId)), userId: subscription.stored.userId };
+  const lastFailure = (subscriptionId: string) => [{ text: LAST_FAILURE, values: [subscriptionId] }];
+  return invoiceSubscriptionPlan(invoice, lastFailure, (subscription, [failures]) => {
+    const { lastFailedAt } = (failures as { lastFailedAt: Date | null }[])[0]!;
+    const { change, writes } = subscriptionStatusChange(
+      subscription,
+      { status: "active", eventAt, eventId: job.eventId },
+      () => stateCameFromPaymentFailure(subscription.stored, lastFailedAt),
+    );
+    return { outcome: { ...paidOutcome(change), userId: subscription.user.id }, writes };
+  });
 };
 
-async function applyPaidStatus(tx: Tx, stored: StoredSubscription, eventAt: Date, eventId: string): Promise<SettledOutcome> {
-  const change = await applySubscriptionStatus(
-    tx,
-    stored,
-    { status: "active", eventAt, eventId },
-    (stored) => stateCameFromPaymentFailure(tx, stored),
-  );
+function paidOutcome(change: StatusChange): SettledOutcome {
   switch (change) {
     case "applied":
       return { status: "completed" };
@@ -48,11 +53,7 @@ async function applyPaidStatus(tx: Tx, stored: StoredSubscription, eventAt: Date
  * set or confirmed. A failure at or after the watermark was applied over the stored state (or
  * found it already there); any later state change would have moved the watermark past it.
  */
-async function stateCameFromPaymentFailure(tx: Tx, stored: StoredSubscription): Promise<boolean> {
+function stateCameFromPaymentFailure(stored: StoredSubscription, lastFailedAt: Date | null): boolean {
   if (!SET_BY_PAYMENT_FAILURE.has(stored.status)) return false;
-  const rows = await tx.$queryRaw<unknown[]>`
-    SELECT 1 FROM invoice_payment_failures
-    WHERE stripe_subscription_id = ${stored.stripeSubscriptionId} AND failed_at >= ${stored.lastEventAt}
-    LIMIT 1`;
-  return rows.length > 0;
+  return lastFailedAt !== null && lastFailedAt.getTime() >= stored.lastEventAt.getTime();
 }

@@ -1,8 +1,14 @@
 import { bestPlan } from "@wh/billing";
-import { lockKeysStatement, type PipelinedTransaction, type Statement } from "@wh/db";
+import { lockKeysStatement, type PipelinedTransaction } from "@wh/db";
 import { customerWaitKey, subscriptionWaitKey } from "../../deferred/wait-key";
-import { placeholderUserStatement } from "../../users/ensure-user";
-import { currentPlanOf } from "../../users/recompute-current-plan";
+import { placeholderUserStatement, USER_BY_CLERK_ID } from "../../users/ensure-user";
+import {
+  lockedUserReads,
+  setPlanStatement,
+  USER_OF_SUBSCRIPTION,
+  type LockedUser,
+  type StoredSubscription,
+} from "../../users/recompute-current-plan";
 import type { PipelinedDecision, PipelinedHandler } from "../handler-types";
 import { expandableId, stripeObject, subscriptionSchema, type StripeSubscription } from "./stripe-payloads";
 import { isNewerSubscriptionVersion, storedVersion } from "./subscription-event-order";
@@ -41,45 +47,7 @@ function sameState(a: SubscriptionState, b: SubscriptionState): boolean {
   );
 }
 
-/** A subscription row as the handler reads it: state, owner and watermark. */
-interface StoredSubscription extends SubscriptionState {
-  stripeSubscriptionId: string;
-  lastEventAt: Date;
-  lastEventId: string;
-}
-
-/** The user whose plan is recomputed, read under its row lock. */
-interface LockedUser {
-  id: string;
-  deletedAt: Date | null;
-}
-
-const SUBSCRIPTION_COLUMNS = `stripe_subscription_id AS "stripeSubscriptionId", status, plan,
-  current_period_start AS "currentPeriodStart", current_period_end AS "currentPeriodEnd",
-  cancel_at_period_end AS "cancelAtPeriodEnd", last_event_at AS "lastEventAt", last_event_id AS "lastEventId"`;
-
-/**
- * The user row locked FOR NO KEY UPDATE, then (a later statement, so a snapshot taken after the
- * lock) every subscription of that user: what recomputeCurrentPlan reads, as two statements that
- * ride in one exchange. `userOf` is SQL giving the user's id from parameter $1.
- */
-function lockedUserReads(userOf: string, param: string): Statement[] {
-  return [
-    { text: `SELECT id, deleted_at AS "deletedAt" FROM users WHERE id = (${userOf}) FOR NO KEY UPDATE`, values: [param] },
-    { text: `SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE user_id = (${userOf})`, values: [param] },
-  ];
-}
-
-const BY_SUBSCRIPTION = "SELECT user_id FROM subscriptions WHERE stripe_subscription_id = $1";
-const BY_CLERK_ID = "SELECT id FROM users WHERE clerk_user_id = $1";
-const BY_CUSTOMER = "SELECT user_id FROM stripe_customers WHERE stripe_customer_id = $1";
-
-function setPlanStatement(user: LockedUser, subscriptions: SubscriptionState[]): Statement {
-  return {
-    text: "UPDATE users SET current_plan = $2, updated_at = now() WHERE id = $1::uuid",
-    values: [user.id, currentPlanOf(user.deletedAt, subscriptions)],
-  };
-}
+const USER_OF_CUSTOMER = "SELECT user_id FROM stripe_customers WHERE stripe_customer_id = $1";
 
 /**
  * `customer.subscription.created|updated|deleted`: keeps the subscription row at the newest
@@ -100,7 +68,7 @@ export const applySubscriptionEvent: PipelinedHandler = (job, eventAt) => {
   const watermark = [eventAt.toISOString(), job.eventId];
   return {
     locks: [subscriptionWaitKey(sub.id)],
-    reads: lockedUserReads(BY_SUBSCRIPTION, sub.id),
+    reads: lockedUserReads(USER_OF_SUBSCRIPTION, sub.id),
     decide: async (tx, [users, subscriptions]) => {
       const owned = subscriptions as StoredSubscription[];
       const stored = owned.find((row) => row.stripeSubscriptionId === sub.id);
@@ -143,7 +111,7 @@ const stateValues = (state: SubscriptionState): unknown[] => [
 /**
  * A subscription not stored yet: its user by Clerk id from metadata (a placeholder user when
  * Clerk has not told us yet), else through the customer link under the customer's wait-key lock
- * (see linkCustomer); deferred when neither exists.
+ * (see linkCustomerStatements); deferred when neither exists.
  */
 async function applyNewSubscription(
   tx: PipelinedTransaction,
@@ -154,8 +122,8 @@ async function applyNewSubscription(
   const customerId = expandableId(sub.customer) ?? "";
   const clerkUserId = sub.metadata?.clerk_user_id;
   const [users, subscriptions] = clerkUserId
-    ? (await tx.exchange([placeholderUserStatement(clerkUserId), ...lockedUserReads(BY_CLERK_ID, clerkUserId)])).slice(1)
-    : (await tx.exchange([lockKeysStatement([customerWaitKey(customerId)]), ...lockedUserReads(BY_CUSTOMER, customerId)])).slice(1);
+    ? (await tx.exchange([placeholderUserStatement(clerkUserId), ...lockedUserReads(USER_BY_CLERK_ID, clerkUserId)])).slice(1)
+    : (await tx.exchange([lockKeysStatement([customerWaitKey(customerId)]), ...lockedUserReads(USER_OF_CUSTOMER, customerId)])).slice(1);
   const user = (users as LockedUser[])[0];
   if (!user) {
     return {
