@@ -148,6 +148,9 @@ describe("round trips to Postgres per Clerk user event", () => {
     expect(await prisma.webhookEvent.findUniqueOrThrow({ where: { provider_eventId: { provider: "clerk", eventId: deleted.eventId } }, select: { userId: true } })).toEqual({
       userId: user.id,
     });
+  });
+});
+
 describe("round trips to Postgres per checkout and invoice event", () => {
   it("a handled event takes at most 3, a duplicate delivery 2", async () => {
     const clerkUserId = uniqueId("user");

@@ -291,6 +291,8 @@ describe("Stripe checkout and subscriptions", () => {
       expect(user?.deletedAt).not.toBeNull();
       expect(await ledger("clerk", deleted.eventId)).toMatchObject({ status: "completed", userId: user?.id });
     }
+  });
+
   it("applies a user's checkout, invoice and subscription events at once without a deadlock (one lock order)", async () => {
     const at = created();
     const rounds = await Promise.all(

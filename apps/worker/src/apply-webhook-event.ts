@@ -1,17 +1,14 @@
 import {
-  boundedTransaction,
   databasePoolOf,
-  lockKey,
   lockKeysStatement,
   pipelinedTransaction,
-  type DatabasePool,
   type EventStatus,
   type PrismaClient,
 } from "@wh/db";
 import type { WebhookJob } from "@wh/queue";
 import type { WaitKey } from "./deferred/wait-key";
-import { handlerFor, pipelinedHandlerFor } from "./handlers/handler-registry";
-import type { HandlerOutcome, PipelinedHandler, Tx } from "./handlers/handler-types";
+import { pipelinedHandlerFor } from "./handlers/handler-registry";
+import type { HandlerOutcome, PipelinedHandler } from "./handlers/handler-types";
 import { deliveryLockKey, ledgerStatusStatement, settleStatement } from "./ledger/ledger-statements";
 import { FINAL_STATUSES } from "./ledger/ledger-statuses";
 
@@ -47,42 +44,18 @@ type Decision = HandlerOutcome & { ignoredReason?: IgnoredReason };
  * the ledger is checked, the handler's writes are made and the ledger row is settled. A crash
  * before commit leaves nothing; a crash after it makes the re-run a no-op.
  *
- * The hot path's event types (pipelinedHandlerFor) run on plain `pg` on the Prisma client's own
- * pool, in pipelined exchanges: BEGIN, the locks, the ledger read and the handler's reads in the
- * first; the handler's writes, the settle and COMMIT in the last. The others run through Prisma.
+ * Every event runs on plain `pg` on the Prisma client's own pool, in pipelined exchanges: BEGIN,
+ * the locks, the ledger read and the handler's reads in the first; the handler's writes, the
+ * settle and COMMIT in the last (handler-types.ts). An event that is only recorded (`ignored`)
+ * takes the same path with no locks or reads of its own.
  */
 export async function applyWebhookEvent(prisma: PrismaClient, job: WebhookJob, options: ApplyOptions): Promise<ApplyResult> {
   // The job's own signal (BullMQ cancels) or the attempt's budget, whichever comes first.
   const signal = options.signal
     ? AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)])
     : AbortSignal.timeout(options.timeoutMs);
-  const pipelined = otherStripeMode(job, options) ? undefined : pipelinedHandlerFor(job.provider, job.type);
-  if (pipelined) return applyPipelined(databasePoolOf(prisma), job, options, signal, pipelined);
-  return boundedTransaction(prisma, options.timeoutMs, async (tx) => {
-    await lockKey(tx, deliveryLockKey(job));
-    const settled = await tx.webhookEvent.findUnique({
-      where: { provider_eventId: { provider: job.provider, eventId: job.eventId } },
-      select: { status: true },
-    });
-    if (settled && FINAL_STATUSES.has(settled.status)) return { status: settled.status, alreadySettled: true };
-    signal.throwIfAborted();
-    const outcome = await decide(tx, job, options);
-    signal.throwIfAborted();
-    const settle = settleStatement(job, outcome, options.attempt);
-    await tx.$executeRawUnsafe(settle.text, ...settle.values);
-    return resultOf(outcome, settled?.status);
-  });
-}
-
-async function applyPipelined(
-  pool: DatabasePool,
-  job: WebhookJob,
-  options: ApplyOptions,
-  signal: AbortSignal,
-  handler: PipelinedHandler,
-): Promise<ApplyResult> {
-  const plan = handler(job, new Date(job.eventCreatedAt));
-  return pipelinedTransaction(pool, options.timeoutMs, async (tx) => {
+  const plan = handlerOf(job, options)(job, new Date(job.eventCreatedAt));
+  return pipelinedTransaction(databasePoolOf(prisma), options.timeoutMs, async (tx) => {
     signal.throwIfAborted();
     const [, ledger, ...reads] = await tx.exchange([
       lockKeysStatement([deliveryLockKey(job), ...plan.locks]),
@@ -102,6 +75,22 @@ async function applyPipelined(
   });
 }
 
+function handlerOf(job: WebhookJob, options: ApplyOptions): PipelinedHandler {
+  if (otherStripeMode(job, options)) {
+    return ignoring({
+      status: "ignored",
+      reason: `livemode=${String(job.payload.livemode)} does not match this deployment`,
+      ignoredReason: "other_stripe_mode",
+    });
+  }
+  return pipelinedHandlerFor(job.provider, job.type) ?? ignoring({ status: "ignored", reason: "event type not handled", ignoredReason: "unhandled_type" });
+}
+
+/** A plan that only records the event with `outcome`: no locks, reads or writes of its own. */
+function ignoring(outcome: Decision): PipelinedHandler {
+  return () => ({ locks: [], reads: [], decide: () => Promise.resolve({ outcome, writes: [] }) });
+}
+
 function otherStripeMode(job: WebhookJob, options: ApplyOptions): boolean {
   return job.provider === "stripe" && job.payload.livemode !== options.stripeLivemode;
 }
@@ -114,17 +103,4 @@ function resultOf(outcome: Decision, previousStatus: EventStatus | undefined): A
   return outcome.status === "deferred"
     ? { ...run, status: outcome.status, waitKey: outcome.waitKey }
     : { ...run, status: outcome.status, provides: outcome.provides };
-}
-
-async function decide(tx: Tx, job: WebhookJob, options: ApplyOptions): Promise<Decision> {
-  if (otherStripeMode(job, options)) {
-    return {
-      status: "ignored",
-      reason: `livemode=${String(job.payload.livemode)} does not match this deployment`,
-      ignoredReason: "other_stripe_mode",
-    };
-  }
-  const handler = handlerFor(job.provider, job.type);
-  if (!handler) return { status: "ignored", reason: "event type not handled", ignoredReason: "unhandled_type" };
-  return handler({ tx, job, eventAt: new Date(job.eventCreatedAt) });
 }

@@ -1,22 +1,16 @@
 import type { WebhookProvider } from "@wh/queue";
 import { applyUserDeleted } from "./clerk/apply-user-deleted";
 import { applyUserUpsert } from "./clerk/apply-user-upsert";
-import type { EventHandler, PipelinedHandler } from "./handler-types";
+import type { PipelinedHandler } from "./handler-types";
 import { applyCheckoutSessionCompleted } from "./stripe/apply-checkout-session-completed";
 import { applyInvoicePaid } from "./stripe/apply-invoice-paid";
 import { applyInvoicePaymentFailed } from "./stripe/apply-invoice-payment-failed";
 import { applySubscriptionEvent } from "./stripe/apply-subscription-event";
 
 /**
- * Every event type the workers apply, here or in PIPELINED_HANDLERS; any other type is recorded
- * as `ignored`.
+ * Every event type the workers apply, each on plain `pg` in pipelined exchanges (see
+ * apply-webhook-event.ts); any other type is recorded as `ignored`.
  */
-const HANDLERS: Record<WebhookProvider, Record<string, EventHandler>> = {
-  stripe: {},
-  clerk: {},
-};
-
-/** The hot path's types: plain `pg` in pipelined exchanges (see apply-webhook-event.ts). */
 const PIPELINED_HANDLERS: Record<WebhookProvider, Record<string, PipelinedHandler>> = {
   stripe: {
     "customer.subscription.created": applySubscriptionEvent,
@@ -38,11 +32,7 @@ export function pipelinedHandlerFor(provider: WebhookProvider, type: string): Pi
   return PIPELINED_HANDLERS[provider][type];
 }
 
-export function handlerFor(provider: WebhookProvider, type: string): EventHandler | undefined {
-  return HANDLERS[provider][type];
-}
-
 /** Every event type the workers apply for a provider (the Stripe reconciliation lists only these). */
 export function handledEventTypes(provider: WebhookProvider): string[] {
-  return [...Object.keys(HANDLERS[provider]), ...Object.keys(PIPELINED_HANDLERS[provider])];
+  return Object.keys(PIPELINED_HANDLERS[provider]);
 }

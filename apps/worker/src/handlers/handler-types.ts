@@ -1,8 +1,6 @@
-import type { PipelinedTransaction, Statement, Tx } from "@wh/db";
+import type { PipelinedTransaction, Statement } from "@wh/db";
 import type { WebhookJob } from "@wh/queue";
 import type { WaitKey } from "../deferred/wait-key";
-
-export type { Tx };
 
 /** What applying an event amounted to; becomes the ledger row's status. */
 export type HandlerOutcome = SettledOutcome | DeferredOutcome;
@@ -25,17 +23,6 @@ export interface DeferredOutcome {
   reason: string;
   waitKey: WaitKey;
 }
-
-export interface HandlerContext {
-  tx: Tx;
-  job: WebhookJob;
-  /** The provider's event time: the ordering watermark. */
-  eventAt: Date;
-}
-
-export type EventHandler = (context: HandlerContext) => Promise<HandlerOutcome>;
-
-export const COMPLETED: HandlerOutcome = { status: "completed" };
 
 /**
  * A handler on plain `pg`, for the hot path: its locks and reads ride in the first exchange with

@@ -59,7 +59,7 @@ export function setPlanStatement(user: LockedUser, subscriptions: { status: stri
 }
 
 /** The plan a user has with these subscriptions (see above). */
-function currentPlanOf(deletedAt: Date | null, subscriptions: { status: string; plan: string | null }[]): string | null {
+export function currentPlanOf(deletedAt: Date | null, subscriptions: { status: string; plan: string | null }[]): string | null {
   if (deletedAt) return null;
   const granting = subscriptions.filter((sub) => subscriptionGrantsPlan(sub.status)).map((sub) => sub.plan);
   return bestPlan(granting) ?? granting.find((key) => key !== null) ?? null;
