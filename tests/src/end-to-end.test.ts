@@ -24,7 +24,7 @@ const env = systemEnv();
 
 beforeAll(async () => {
   // debug: the receiver logs an accepted delivery (with its event id) only at debug level.
-  [receiver, worker] = await Promise.all([AppProcess.start("receiver", { ...env, LOG_LEVEL: "debug" }), AppProcess.start("worker", env)]);
+  [receiver, worker] = await Promise.all([AppProcess.start("receiver", { ...env, LOG_LEVEL: "debug" }), AppProcess.start("worker", { ...env, LOG_LEVEL: "debug" })]);
   prisma = createPrismaClient({ databaseUrl: testServers().databaseUrl, poolMax: 2 });
 });
 
@@ -102,7 +102,7 @@ it("turns 20 concurrent deliveries of one event into one ledger row and one effe
   expect(await prisma.stripeCustomer.count({ where: { user: { clerkUserId } } })).toBe(1);
 });
 
-it("logs the provider event id on the receiver (at debug) and on the worker", async () => {
+it("logs the provider event id on the receiver and on the worker (both at debug)", async () => {
   const event = stripeEvent("charge.succeeded", { id: uniqueId("ch") });
   expect((await postStripe(event)).status).toBe(200);
   await settled(event.id as string);
