@@ -1,5 +1,6 @@
 import { Job, type JobsOptions, type Queue } from "bullmq";
 import type { Cluster, Redis } from "ioredis";
+import { readJobPresence } from "./job-presence-script";
 import type { SignedWebhookJob } from "./job-signature";
 import type { WebhookJob } from "./webhook-job";
 
@@ -9,9 +10,10 @@ export type AddUnlessPresentResult = { added: true } | { added: false; data: unk
 /**
  * BullMQ's `add` answers the same for a new job and an existing id (a silent no-op), so telling
  * them apart took a `getJob` first: two Redis exchanges per new delivery. Here the reads that
- * tell (does the job hash exist, its data, is it in the failed set) and BullMQ's own add script
- * are issued together on the queue's connection, reads first, without waiting in between: one
- * exchange for a new delivery and for a duplicate. On the producer connection (auto-pipelining)
+ * tell (does the job hash exist, its data, is it in the failed set: one script,
+ * job-presence-script.ts) and BullMQ's own add script are issued together on the queue's
+ * connection, reads first, without waiting in between: one exchange for a new delivery and for a
+ * duplicate. On the producer connection (auto-pipelining)
  * they leave in one socket write, batched with the other deliveries of the same event-loop turn.
  * Not MULTI: ioredis can then still re-send a script Redis forgot (NOSCRIPT).
  */
@@ -26,12 +28,7 @@ export async function addUnlessPresent(
   const redis = client as unknown as Redis | Cluster;
   const jobKey = queue.toKey(jobId);
   const job = new Job<WebhookJob>(queue, signed.type, signed, { ...queue.jobsOpts, ...jobOptions, jobId }, jobId);
-  const [exists, data, failedScore] = await Promise.all([
-    redis.exists(jobKey),
-    redis.hget(jobKey, "data"),
-    redis.zscore(queue.toKey("failed"), jobId),
-    job.addJob(client),
-  ]);
+  const [[exists, data, failedScore]] = await Promise.all([readJobPresence(redis, jobKey, queue.toKey("failed"), jobId), job.addJob(client)]);
   if (exists === 0) return { added: true };
   return { added: false, data: typeof data === "string" ? (JSON.parse(data) as unknown) : undefined, failed: failedScore !== null };
 }

@@ -1,4 +1,5 @@
 import IORedis, { Cluster, type ClusterOptions, type Redis, type RedisOptions } from "ioredis";
+import { JOB_PRESENCE_SCRIPTS } from "./job-presence-script";
 import { parseRedisUrl } from "./redis-url";
 
 /** BullMQ's connection: one Redis server, or a Redis Cluster (`REDIS_URL=redis+cluster://…`). */
@@ -36,17 +37,20 @@ export function createWorkerConnection(url: string): RedisConnection {
 /**
  * The one connection factory: `options` apply to a server, or to every node of a cluster (the
  * cluster's own offline queue and retry strategy take the server's). Credentials and TLS come
- * from the URL. The ready check makes `ready` mean the cluster answered `CLUSTER INFO` ok.
+ * from the URL. The ready check makes `ready` mean the cluster answered `CLUSTER INFO` ok. Every
+ * connection carries the producer's read script (job-presence-script.ts); BullMQ's duplicates of
+ * it copy its options, and the script with them.
  */
 export function connectRedis(url: string, options: RedisOptions): RedisConnection {
   const target = parseRedisUrl(url);
-  if (target.kind === "server") return new IORedis(target.url, options);
+  if (target.kind === "server") return new IORedis(target.url, { ...options, scripts: JOB_PRESENCE_SCRIPTS });
   const { retryStrategy, enableOfflineQueue, enableAutoPipelining, ...nodeOptions } = options;
   const clusterOptions: ClusterOptions = {
     enableReadyCheck: true,
     ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
     ...(enableAutoPipelining === undefined ? {} : { enableAutoPipelining }),
     ...(retryStrategy ? { clusterRetryStrategy: (times: number) => retryStrategy(times) } : {}),
+    scripts: JOB_PRESENCE_SCRIPTS,
     redisOptions: {
       ...nodeOptions,
       ...(target.username ? { username: target.username } : {}),
