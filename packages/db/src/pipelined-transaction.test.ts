@@ -1,5 +1,6 @@
-import type pg from "pg";
-import { testServers } from "@wh/testkit";
+import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
+import { testServers, waitFor } from "@wh/testkit";
 import { createDatabasePool } from "./database-pool";
 import { pipelinedTransaction } from "./pipelined-transaction";
 
@@ -65,5 +66,27 @@ describe("pipelinedTransaction", () => {
     expect(writes[0]!.mock.calls.length + writes[1]!.mock.calls.length).toBe(3);
     const prepared = await pool.query<{ statement: string }>("SELECT statement FROM pg_prepared_statements ORDER BY statement");
     expect(prepared.rows.map((row) => row.statement)).toEqual(["SELECT $1::int AS n", "SELECT $1::text AS s"]);
+  });
+
+  it("fails the transaction, without an unhandled 'error' event, when Postgres ends the connection between exchanges", async () => {
+    pool = createDatabasePool({ databaseUrl: testServers().databaseUrl, poolMax: 1 });
+    const admin = new pg.Client({ connectionString: testServers().databaseUrl });
+    await admin.connect();
+    try {
+      const attempt = pipelinedTransaction(pool, 5_000, async (tx) => {
+        const [[backend]] = (await tx.exchange([{ text: "SELECT pg_backend_pid() AS pid", values: [] }])) as [[{ pid: number }]];
+        await admin.query("SELECT pg_terminate_backend($1)", [backend!.pid]);
+        // No query of ours is out while the FATAL arrives: only the client's 'error' event sees it
+        // (without a listener of ours, an unhandled 'error' event ends the process).
+        await waitFor("the backend to end", async () => (await admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1", [backend!.pid])).rowCount === 0);
+        await sleep(100);
+        return tx.commit([TOUCH]);
+      });
+      await expect(attempt).rejects.toThrow(/terminat/i);
+      // The dead client was discarded: the next transaction gets a working one.
+      expect(await pipelinedTransaction(pool, 1_000, (tx) => tx.commit([TOUCH]))).toEqual([[{ n: 1 }]]);
+    } finally {
+      await admin.end();
+    }
   });
 });

@@ -39,9 +39,18 @@ export async function pipelinedTransaction<T>(
   const opening = openingStatements(pool, budget);
   const run = async (): Promise<T> => {
     const client = (await pool.connect()) as pg.PoolClient & pg.Client;
+    // A checked-out client has no listener of the pool's: a connection lost while no query of
+    // ours is out (Postgres shut down between two exchanges) would be an unhandled 'error' event
+    // and end the process. Kept here, it fails the next exchange and the client is discarded.
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost = error;
+    };
+    client.on("error", onError);
     let opened = false;
     let committed = false;
     const send = async (statements: Statement[]): Promise<unknown[][]> => {
+      if (lost) throw lost;
       const batch = opened ? statements : [...opening, ...statements];
       const skipped = batch.length - statements.length;
       opened = true;
@@ -61,7 +70,10 @@ export async function pipelinedTransaction<T>(
     try {
       return await work(tx);
     } finally {
-      if (opened && !committed) {
+      client.removeListener("error", onError);
+      if (lost) {
+        client.release(lost);
+      } else if (opened && !committed) {
         await client.query("ROLLBACK").then(
           () => client.release(),
           (error: Error) => client.release(error),
