@@ -14,9 +14,13 @@ const suite = faultSuite();
 
 const SUPERVISORS = 2;
 const PROCESSES = 2;
-const EVENTS = 800;
-/** 20 s of sending on a quiet machine: time for several kills. */
-const RATE_PER_SECOND = 40;
+const EVENTS = 3_000;
+/**
+ * 20 s of sending on a quiet machine: time for several kills. The rate keeps jobs in flight most
+ * of the time: a job takes a few milliseconds, and at 40/s the processes were idle at nearly every
+ * moment the test looked for one to kill while jobs are active.
+ */
+const RATE_PER_SECOND = 150;
 const KILL_EVERY_MS = 2_500;
 /** A process is killed only after it ran this long (it took jobs), and only while jobs are active. */
 const MIN_AGE_MS = 2_000;
@@ -60,7 +64,7 @@ it(`applies each of ${EVENTS} events exactly once across ${SUPERVISORS} supervis
         if (ripe.length === 0 || (await system.jobCounts()).active === 0) return undefined;
         return ripe[Math.floor(Math.random() * ripe.length)];
       },
-      { timeoutMs: 30_000, intervalMs: 20 },
+      { timeoutMs: 30_000, intervalMs: 5 },
     );
     if (victim === -1) break;
     process.kill(victim, "SIGKILL");
