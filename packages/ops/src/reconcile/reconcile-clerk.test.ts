@@ -1,12 +1,7 @@
 import { createPrismaClient, type PrismaClient } from "@wh/db";
 import {
-  allWebhookQueues,
   checkJobSignature,
-  closeWebhookQueues,
-  createProducerConnection,
-  createWebhookQueues,
   DEFAULT_RETRY_POLICY,
-  deleteQueueKeys,
   webhookJobId,
   webhookJobOptions,
   WebhookProducer,
@@ -19,16 +14,15 @@ import {
   TEST_JOB_SIGNING_KEY,
   testServers,
   uniqueId,
-  uniqueQueuePrefix,
   type FakeClerkApi,
 } from "@wh/testkit";
 import { createClerkUsersClient } from "./clerk-users-client";
 import { reconcileClerk, type ClerkReconcileOptions, type ReconciledClerkUser } from "./reconcile-clerk";
+import { openOwnTestQueues, type OwnTestQueues } from "./test-support/own-test-queues";
 
 /** Clerk reconciliation against a fake Clerk API, the shared test Postgres and Redis (a prefix of its own). */
 let prisma: PrismaClient;
-let redis: ReturnType<typeof createProducerConnection>;
-let prefix: string;
+let own: OwnTestQueues;
 let queues: WebhookQueues;
 let producer: WebhookProducer;
 let clerkApi: FakeClerkApi;
@@ -40,18 +34,14 @@ afterAll(async () => {
   await prisma.$disconnect();
 });
 beforeEach(async () => {
-  redis = createProducerConnection(testServers().redisUrl);
-  prefix = uniqueQueuePrefix();
-  queues = createWebhookQueues(redis, prefix);
-  await Promise.all(allWebhookQueues(queues).map((each) => each.waitUntilReady()));
+  own = await openOwnTestQueues();
+  queues = own.queues;
   producer = new WebhookProducer({ queues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY), timeoutMs: 2_000, signingKeys: [TEST_JOB_SIGNING_KEY] });
   clerkApi = await startFakeClerkApi();
 });
 afterEach(async () => {
   await clerkApi.close();
-  await closeWebhookQueues(queues);
-  redis.disconnect();
-  await deleteQueueKeys(testServers().redisUrl, prefix);
+  await own.close();
 });
 
 const t0 = Date.now() - 3_600_000;

@@ -2,11 +2,7 @@ import { createPrismaClient, type EventStatus, type PrismaClient } from "@wh/db"
 import {
   allWebhookQueues,
   checkJobSignature,
-  closeWebhookQueues,
-  createProducerConnection,
-  createWebhookQueues,
   DEFAULT_RETRY_POLICY,
-  deleteQueueKeys,
   replayJobId,
   type ReplayWebhookJobOptions,
   webhookJobId,
@@ -21,19 +17,18 @@ import {
   TEST_JOB_SIGNING_KEY,
   testServers,
   uniqueId,
-  uniqueQueuePrefix,
   type FakeStripeApi,
 } from "@wh/testkit";
 import { reconcileStripe, type ReconciledStripeEvent, type StripeReconcileOptions } from "./reconcile-stripe";
 import { createStripeEventsClient } from "./stripe-events-client";
+import { openOwnTestQueues, type OwnTestQueues } from "./test-support/own-test-queues";
 
 /**
  * Reconciliation against a fake Stripe API the test starts, the shared test Postgres (rows of
  * unique ids) and Redis (queues under a prefix of their own).
  */
 let prisma: PrismaClient;
-let redis: ReturnType<typeof createProducerConnection>;
-let prefix: string;
+let own: OwnTestQueues;
 let queues: WebhookQueues;
 let queue: ReplayWebhookJobOptions;
 let stripeApi: FakeStripeApi;
@@ -50,18 +45,14 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  redis = createProducerConnection(testServers().redisUrl);
-  prefix = uniqueQueuePrefix();
-  queues = createWebhookQueues(redis, prefix);
+  own = await openOwnTestQueues();
+  queues = own.queues;
   queue = { queues, jobOptions: webhookJobOptions(DEFAULT_RETRY_POLICY), signingKeys: [TEST_JOB_SIGNING_KEY] };
-  await Promise.all(allWebhookQueues(queues).map((each) => each.waitUntilReady()));
   stripeApi = await startFakeStripeApi();
 });
 afterEach(async () => {
   await stripeApi.close();
-  await closeWebhookQueues(queues);
-  redis.disconnect();
-  await deleteQueueKeys(testServers().redisUrl, prefix);
+  await own.close();
 });
 
 function subscriptionCreated(created: number, shape: "basil" | "legacy") {
